@@ -1,0 +1,48 @@
+package ai.hypnos.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The {@code hypnos} command: one subcommand per job (DESIGN §2). Each subcommand lives in its
+ * own class in this package; this class only wires them together.
+ */
+@Command(
+        name = "hypnos",
+        mixinStandardHelpOptions = true,
+        versionProvider = HypnosCommand.Version.class,
+        description = "Foundation models of sleep physiology: read, preprocess, tokenize, train, embed, probe.",
+        subcommands = {
+            CommandLine.HelpCommand.class,
+        })
+public final class HypnosCommand implements Runnable {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
+    }
+
+    /** Runs the command line and returns the exit code (tests call this instead of {@link #main}). */
+    public static int execute(String... args) {
+        return new CommandLine(new HypnosCommand())
+                .setCaseInsensitiveEnumValuesAllowed(true)
+                .setExecutionExceptionHandler(new ErrorHandler())
+                .execute(args);
+    }
+
+    public static void main(String[] args) {
+        System.exit(execute(args));
+    }
+
+    /** Prints the library version from the jar manifest (or "development" when run from classes). */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = HypnosCommand.class.getPackage().getImplementationVersion();
+            return new String[] {"hypnos " + (v == null ? "development" : v)};
+        }
+    }
+}
