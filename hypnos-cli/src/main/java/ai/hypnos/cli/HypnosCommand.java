@@ -14,6 +14,12 @@ import picocli.CommandLine.Command;
         description = "Foundation models of sleep physiology: read, preprocess, tokenize, train, embed, probe.",
         subcommands = {
             CommandLine.HelpCommand.class,
+            ai.hypnos.cli.synth.SynthCommand.class,
+            ai.hypnos.cli.probe.ProbeCommand.class,
+            ai.hypnos.cli.info.InfoCommand.class,
+            ai.hypnos.cli.export.ExportCommand.class,
+            ai.hypnos.cli.bench.BenchCommand.class,
+            PreprocessCommand.class,
         })
 public final class HypnosCommand implements Runnable {
 

@@ -1,0 +1,119 @@
+package ai.hypnos.core.npy;
+
+import ai.hypnos.core.io.AtomicFile;
+
+import java.io.BufferedOutputStream;
+import java.io.Closeable;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.zip.CRC32;
+import java.util.zip.Deflater;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
+
+/**
+ * Writes NPZ archives that {@code np.load} reads: one {@code <key>.npy} entry per array,
+ * stored (like {@code np.savez}) or deflated (like {@code np.savez_compressed}).
+ *
+ * <pre>{@code
+ * try (NpzWriter z = NpzWriter.create(Path.of("emb.npz"), true)) {
+ *     z.put("eeg_c3", NpyArray.of(values, s, d));
+ *     z.put("mean", NpyArray.of(mean, s, d));
+ * }   // the archive appears under its name only now
+ * }</pre>
+ *
+ * <p>The archive is written to a temporary file and renamed over the target on {@link #close()}.
+ * If a {@link #put} failed, or {@link #abort()} was called, closing discards the temporary file
+ * and leaves the target untouched. Entry times are fixed (1980-01-01, as numpy writes them), so
+ * the same arrays give the same bytes. Not thread-safe.
+ */
+public final class NpzWriter implements Closeable {
+    private final AtomicFile file;
+    private final ZipOutputStream zip;
+    private final boolean compressed;
+    private final Set<String> keys = new HashSet<>();
+    private boolean failed;
+    private boolean closed;
+
+    private NpzWriter(AtomicFile file, boolean compressed) {
+        this.file = file;
+        this.compressed = compressed;
+        this.zip = new ZipOutputStream(new BufferedOutputStream(file.stream(), 1 << 16));
+        zip.setLevel(Deflater.DEFAULT_COMPRESSION);
+    }
+
+    /**
+     * Starts an archive.
+     *
+     * @param compressed deflate the entries ({@code np.savez_compressed}) or store them ({@code np.savez})
+     */
+    public static NpzWriter create(Path target, boolean compressed) throws IOException {
+        return new NpzWriter(AtomicFile.create(target), compressed);
+    }
+
+    /** Adds one array under {@code key} ({@code .npy} is appended to the entry name). */
+    public NpzWriter put(String key, NpyArray array) throws IOException {
+        if (closed) {
+            throw new IllegalStateException("archive already closed: " + file.target());
+        }
+        if (key == null || key.isEmpty()) {
+            throw new IllegalArgumentException("empty NPZ key");
+        }
+        String name = key.endsWith(".npy") ? key : key + ".npy";
+        if (!keys.add(name)) {
+            throw new IllegalArgumentException("duplicate NPZ key '" + key + "' in " + file.target());
+        }
+        try {
+            ZipEntry e = new ZipEntry(name);
+            e.setTimeLocal(LocalDateTime.of(1980, 1, 1, 0, 0));
+            if (compressed) {
+                e.setMethod(ZipEntry.DEFLATED);
+            } else {
+                // Stored entries need their size and CRC before the data.
+                byte[] header = Npy.headerBytes(array);
+                CRC32 crc = new CRC32();
+                crc.update(header);
+                crc.update(array.data());
+                long size = header.length + (long) array.data().remaining();
+                e.setMethod(ZipEntry.STORED);
+                e.setSize(size);
+                e.setCompressedSize(size);
+                e.setCrc(crc.getValue());
+            }
+            zip.putNextEntry(e);
+            Npy.write(zip, array); // writes, never closes
+            zip.closeEntry();
+            return this;
+        } catch (IOException | RuntimeException ex) {
+            failed = true;
+            throw ex;
+        }
+    }
+
+    /** Discards everything written; the target is left as it was. */
+    public void abort() throws IOException {
+        failed = true;
+        close();
+    }
+
+    /** Finishes the archive and renames it over the target (unless a put failed or it was aborted). */
+    @Override
+    public void close() throws IOException {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        try {
+            if (!failed) {
+                zip.finish();
+                zip.flush();
+                file.commit();
+            }
+        } finally {
+            file.close();
+        }
+    }
+}

@@ -1,0 +1,224 @@
+package ai.hypnos.tokenizer.rvq;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.ndarray.types.SparseFormat;
+import ai.djl.nn.core.Embedding;
+import ai.hypnos.tokenizer.Rng;
+
+/**
+ * One level of the residual quantizer: a codebook of V vectors of dimension D that learns by
+ * exponential moving averages, not by gradient (DESIGN §5; EnCodec's {@code EuclideanCodebook}).
+ *
+ * <p>State (the reference's buffer names, relative to {@code quantizers.<i>.}):
+ * {@code embedding.weight} [V, D] the codes; {@code ema_cluster_size} [V] and
+ * {@code ema_embed_sum} [V, D] the running assignment counts and sums (codes = sums / counts);
+ * {@code initialized} whether k-means has run; {@code usage_count} [V] raw assignment counts for
+ * monitoring. All are updated in place on the device and are never optimiser parameters.
+ *
+ * <p>Training step, in the reference's order: k-means initialisation on the first batch it is
+ * allowed to see; nearest-code assignment; dead-code replacement every
+ * {@value #CHECK_UNUSED_EVERY} steps (a code whose EMA count is below 0.1 × the mean count gets
+ * a random current input, and the mean count); EMA update; commitment loss
+ * β·MSE(x, sg(q)).
+ */
+public final class VectorQuantizer implements AutoCloseable {
+    static final int CHECK_UNUSED_EVERY = 5;
+    static final int KMEANS_ITERATIONS = 50;
+    private static final float THRESHOLD_USAGE_RATIO = 0.1f;
+    private static final float REPLACED_USAGE_RATIO = 1.0f;
+
+    private final int dim;
+    private final int size;
+    private final float decay;
+    private final float epsilon;
+    private final float commitmentCost;
+    private final NDManager manager;
+
+    private final NDArray embedding;
+    private final NDArray emaClusterSize;
+    private final NDArray emaEmbedSum;
+    private final NDArray usageCount;
+    private final NDArray replacedCount;
+    private boolean initialized;
+    private int nextUnusedCheck = CHECK_UNUSED_EVERY;
+
+    /** A fresh level: codes U(−1/V, 1/V), counts 1, sums 0, not initialised. */
+    public VectorQuantizer(NDManager parent, int dim, int size, double decay, double epsilon, double commitmentCost, Rng rng) {
+        this.dim = dim;
+        this.size = size;
+        this.decay = (float) decay;
+        this.epsilon = (float) epsilon;
+        this.commitmentCost = (float) commitmentCost;
+        this.manager = parent.newSubManager();
+        float[] init = new float[size * dim];
+        float bound = 1f / size;
+        for (int i = 0; i < init.length; i++) {
+            init[i] = (2f * rng.nextFloat() - 1f) * bound;
+        }
+        this.embedding = manager.create(init, new Shape(size, dim));
+        this.emaClusterSize = manager.ones(new Shape(size));
+        this.emaEmbedSum = manager.zeros(new Shape(size, dim));
+        this.usageCount = manager.zeros(new Shape(size), DataType.INT64);
+        this.replacedCount = manager.zeros(new Shape(1));
+    }
+
+    public int dim() {
+        return dim;
+    }
+
+    public int size() {
+        return size;
+    }
+
+    /** The codes [V, D] (live; do not close). */
+    public NDArray embedding() {
+        return embedding;
+    }
+
+    public NDArray emaClusterSize() {
+        return emaClusterSize;
+    }
+
+    public NDArray emaEmbedSum() {
+        return emaEmbedSum;
+    }
+
+    public NDArray usageCount() {
+        return usageCount;
+    }
+
+    /** Codes replaced as dead since creation (a device scalar, read when logging). */
+    public NDArray replacedCount() {
+        return replacedCount;
+    }
+
+    public boolean isInitialized() {
+        return initialized;
+    }
+
+    public void setInitialized(boolean initialized) {
+        this.initialized = initialized;
+    }
+
+    /** Steps until the next dead-code check (persisted in training checkpoints for exact resume). */
+    public int nextUnusedCheck() {
+        return nextUnusedCheck;
+    }
+
+    public void setNextUnusedCheck(int steps) {
+        this.nextUnusedCheck = steps;
+    }
+
+    /** Zeroes the raw usage counters (start of a measurement window). */
+    public void resetUsage() {
+        try (NDManager tmp = manager.newSubManager()) {
+            usageCount.set(new NDIndex(":"), tmp.zeros(new Shape(size), DataType.INT64));
+        }
+    }
+
+    /**
+     * Index of the nearest code for each row of {@code x} [N, D]: argmin of
+     * ‖x‖² − 2x·c + ‖c‖² (the reference's expansion), lowest index on ties. Result [N] int64 in
+     * x's manager.
+     */
+    public static NDArray nearest(NDArray x, NDArray codes) {
+        NDManager scope = x.getManager();
+        NDArray codeNorms = codes.square().sum(new int[] {1});
+        codeNorms.attach(scope);
+        NDArray codesT = codes.transpose();
+        codesT.attach(scope);
+        NDArray d = x.square().sum(new int[] {1}, true).sub(x.matMul(codesT).mul(2f)).add(codeNorms.reshape(1, -1));
+        return d.argMin(1);
+    }
+
+    /** Nearest codes for {@code x} [N, D] → [N] int64. */
+    public NDArray encode(NDArray x) {
+        return nearest(x, embedding);
+    }
+
+    /** Codes for indices of any shape → [..., D], in the indices' manager. */
+    public NDArray decode(NDArray indices) {
+        return Embedding.embedding(indices, embedding, SparseFormat.DENSE).singletonOrThrow();
+    }
+
+    /** What one training step of this level returns. */
+    public record Step(NDArray quantized, NDArray indices, NDArray commitment) {}
+
+    /**
+     * One training step on {@code x} [N, D] (may require gradient): returns the nearest codes
+     * (no gradient), their indices, and the commitment loss (gradient to x only). Updates the
+     * codebook state in place.
+     *
+     * @param allowInit whether this call may run the k-means initialisation (the residual
+     *     quantizer's cascade: a level starts only after the level before it started on an
+     *     earlier batch)
+     */
+    public Step trainStep(NDArray x, boolean allowInit, Rng rng) {
+        NDArray flat = x.stopGradient();
+        if (allowInit && !initialized) {
+            initialise(flat, rng);
+        }
+        NDArray indices = encode(flat);
+        NDArray quantized = decode(indices);
+        NDArray onehot = indices.oneHot(size).toType(DataType.FLOAT32, false);
+        NDArray counts = onehot.sum(new int[] {0});
+        usageCount.addi(counts.toType(DataType.INT64, false));
+        replaceDeadCodes(flat, rng);
+        emaUpdate(flat, onehot, counts);
+        NDArray commitment = x.sub(quantized).square().mean().mul(commitmentCost);
+        return new Step(quantized, indices, commitment);
+    }
+
+    private void initialise(NDArray flat, Rng rng) {
+        KMeans.Result r = KMeans.fit(flat, size, KMEANS_ITERATIONS, rng);
+        embedding.set(new NDIndex(":"), r.means());
+        emaClusterSize.set(new NDIndex(":"), r.sizes());
+        emaEmbedSum.set(new NDIndex(":"), r.means().mul(r.sizes().reshape(size, 1)));
+        initialized = true;
+    }
+
+    private void replaceDeadCodes(NDArray flat, Rng rng) {
+        if (!initialized) {
+            return;
+        }
+        if (--nextUnusedCheck > 0) {
+            return;
+        }
+        nextUnusedCheck = CHECK_UNUSED_EVERY;
+        NDManager scope = flat.getManager();
+        int n = Math.toIntExact(flat.getShape().get(0));
+        NDArray candidates = flat.get(scope.create(rng.sampleIndices(n, size)));
+        NDArray total = emaClusterSize.sum();
+        total.attach(scope);
+        NDArray avgUsage = total.div(size);
+        NDArray dead = emaClusterSize.lt(avgUsage.mul(THRESHOLD_USAGE_RATIO));
+        dead.attach(scope);
+        NDArray replaceUsage = avgUsage.mul(REPLACED_USAGE_RATIO);
+        NDArray newSums = NDArrays.where(dead.reshape(size, 1).broadcast(new Shape(size, dim)), candidates.mul(replaceUsage), emaEmbedSum);
+        NDArray newSizes = NDArrays.where(dead, replaceUsage.broadcast(new Shape(size)), emaClusterSize);
+        emaEmbedSum.set(new NDIndex(":"), newSums);
+        emaClusterSize.set(new NDIndex(":"), newSizes);
+        replacedCount.addi(dead.toType(DataType.FLOAT32, false).sum());
+    }
+
+    private void emaUpdate(NDArray flat, NDArray onehot, NDArray counts) {
+        NDArray sums = onehot.transpose().matMul(flat);
+        emaClusterSize.muli(decay).addi(counts.mul(1f - decay));
+        emaEmbedSum.muli(decay).addi(sums.mul(1f - decay));
+        NDArray denom = emaClusterSize.maximum(epsilon);
+        denom.attach(flat.getManager());
+        NDArray codes = emaEmbedSum.div(denom.reshape(size, 1));
+        codes.attach(flat.getManager());
+        embedding.set(new NDIndex(":"), codes);
+    }
+
+    @Override
+    public void close() {
+        manager.close();
+    }
+}

@@ -1,0 +1,117 @@
+package ai.hypnos.transformer.nn;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.ndarray.types.SparseFormat;
+import ai.djl.nn.core.Embedding;
+import ai.hypnos.transformer.ModalityLayout;
+import ai.hypnos.transformer.TransformerConfig;
+import ai.hypnos.transformer.weights.ModelParameters;
+import ai.hypnos.transformer.weights.ParameterNames;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Token aggregation (DESIGN §6): per modality, the sum over its K levels of the level's code
+ * embedding (tables shared by the weight group), shifted right by one with the group's learned
+ * BOS vector at position 0, multiplied by presence, plus the channel embedding times presence.
+ *
+ * <p>All code tables are gathered in one lookup from a fused table (rows of every group and
+ * level stacked, see {@link ModalityLayout#tableRowOffset}), and the per-modality sums are one
+ * matmul with a 0/1 column-to-modality selector, whatever the K of each modality.
+ */
+public final class TokenInput {
+    private final ModalityLayout layout;
+    private final List<NDArray> tables = new ArrayList<>();
+    private final List<NDArray> depthTables = new ArrayList<>();
+    private final List<NDArray> bosPerModality = new ArrayList<>();
+    private final NDArray channelTable;
+    private final boolean tied;
+
+    public TokenInput(ModelParameters p, TransformerConfig c, ModalityLayout layout) {
+        this.layout = layout;
+        for (int g = 0; g < layout.numGroups(); g++) {
+            for (int k = 0; k < layout.groupSpec(g).numQuantizers(); k++) {
+                tables.add(p.get(ParameterNames.tokenEmbedding(layout.leader(g), k)));
+                depthTables.add(p.get(ParameterNames.depthEmbedding(layout.leader(g), k)));
+            }
+        }
+        for (int i = 0; i < layout.numModalities(); i++) {
+            bosPerModality.add(p.get(ParameterNames.bos(layout.leader(layout.groupOf(i)))));
+        }
+        channelTable = c.channelEmbeddings() ? p.get(ParameterNames.channelEmbedding()) : null;
+        tied = c.depthTablesTied();
+    }
+
+    /**
+     * Code embeddings of every token column: {@code [B, S, ΣK] → [B, S, ΣK, D]} from the temporal
+     * tables ({@code depth = false}) or the depth transformer's ({@code depth = true}; the same
+     * tables when tied).
+     */
+    public NDArray codeEmbeddings(NDArray tokens, boolean depth, ForwardContext ctx) {
+        NDArray table = codeTable(depth, ctx);
+        NDArray offsets = ctx.memo(List.of(this, "offsets"), () -> {
+            NDArray o = ctx.manager().create(layout.columnTableOffsets());
+            return o;
+        });
+        NDArray rows = tokens.add(offsets);
+        return Embedding.embedding(rows, table, SparseFormat.DENSE).singletonOrThrow();
+    }
+
+    /**
+     * Every code table stacked into one {@code [rows, width]} table (once per pass), the temporal
+     * tables or the depth transformer's; row {@link ModalityLayout#tableRowOffset} + code.
+     */
+    public NDArray codeTable(boolean depth, ForwardContext ctx) {
+        return depth && !tied
+                ? ctx.fused(List.of(this, "depth-table"), 0, depthTables)
+                : ctx.fused(List.of(this, "table"), 0, tables);
+    }
+
+    /**
+     * The temporal transformer's input {@code [B, M, T, D]}, attached to {@code target}.
+     *
+     * @param codes      code embeddings {@code [B, S', ΣK, D]} of the tokens before each position
+     *                   (the shift), or {@code null} when there are none ({@code S' = 0})
+     * @param prependBos whether position 0 is a chunk start (gets the BOS vector)
+     * @param presence   {@code [B, M]} 0/1 in the model's float type
+     * @param channelIds {@code [B, M]} int64
+     */
+    public NDArray temporalInput(NDArray codes, boolean prependBos, NDArray presence, NDArray channelIds,
+            long batch, ForwardContext ctx, ai.djl.ndarray.NDManager target) {
+        int m = layout.numModalities();
+        try (BlockScope scope = BlockScope.under(target)) {
+            for (NDArray a : new NDArray[] {codes, presence, channelIds}) {
+                if (a != null) {
+                    a.tempAttach(scope.manager());
+                }
+            }
+            NDArray x = null;
+            if (codes != null) {
+                NDArray selector = ctx.memo(List.of(this, "selector"), () -> {
+                    float[] sel = new float[m * layout.totalK()];
+                    for (int i = 0; i < m; i++) {
+                        for (int k = 0; k < layout.modality(i).numQuantizers(); k++) {
+                            sel[i * layout.totalK() + layout.columnOffset(i) + k] = 1f;
+                        }
+                    }
+                    return ctx.create(sel, new Shape(m, layout.totalK()));
+                });
+                // [M, ΣK] @ [B, S', ΣK, D] -> [B, S', M, D] -> [B, M, S', D]
+                x = scope.own(selector.matMul(codes)).transpose(0, 2, 1, 3);
+            }
+            if (prependBos) {
+                long d = bosPerModality.get(0).getShape().get(0);
+                NDArray bos = scope.own(ctx.stacked(List.of(this, "bos"), 0, bosPerModality).reshape(
+                        new Shape(1, m, 1, d))).broadcast(new Shape(batch, m, 1, d));
+                x = x == null ? bos : bos.concat(x, 2);
+            }
+            x = x.mul(presence.reshape(new Shape(batch, m, 1, 1)));
+            if (channelTable != null) {
+                NDArray ch = Embedding.embedding(channelIds, channelTable, SparseFormat.DENSE).singletonOrThrow();
+                x = x.add(ch.mul(presence.reshape(new Shape(batch, m, 1))).expandDims(2));
+            }
+            return scope.keep(x);
+        }
+    }
+}

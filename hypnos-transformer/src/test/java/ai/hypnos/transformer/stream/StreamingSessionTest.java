@@ -1,0 +1,172 @@
+package ai.hypnos.transformer.stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.Device;
+import ai.hypnos.transformer.ModalityLayout;
+import ai.hypnos.transformer.Preset;
+import ai.hypnos.transformer.RqTransformer;
+import ai.hypnos.transformer.TokenBatch;
+import ai.hypnos.transformer.TransformerConfig;
+import ai.hypnos.transformer.embed.EmbedOptions;
+import ai.hypnos.transformer.embed.Embeddings;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Streaming equals batch inference: a stream restarting every C seconds equals {@code embed} with
+ * chunks of C (the reference's chunking: BOS and RoPE position 0 at every chunk start, no context
+ * across chunks); a stream that never restarts equals one batch pass over the whole sequence.
+ */
+class StreamingSessionTest {
+    private static RqTransformer model;
+    private static ModalityLayout layout;
+
+    @BeforeAll
+    static void setUp() {
+        // Window 8 on layer 0, a global window 16 on layer 1: two cache sizes.
+        TransformerConfig c = Preset.TINY.builder(ai.hypnos.transformer.TestModelsAccess.fourModalities())
+                .slidingWindow(8).globalEveryN(2).globalWindow(16).build();
+        model = RqTransformer.initialize(c, Device.cpu(), 11);
+        layout = model.layout();
+    }
+
+    @AfterAll
+    static void tearDown() {
+        model.close();
+    }
+
+    private static double streamVsBatch(TokenBatch batch, int chunk, int streamChunk) {
+        Embeddings e = model.embed(batch, new EmbedOptions(chunk));
+        int d = model.config().embedDim();
+        double worst = 0;
+        try (StreamingSession s = model.stream(new StreamOptions(batch.presence(), batch.channelIds(), streamChunk))) {
+            for (int t = 0; t < batch.seconds(); t++) {
+                int[] row = new int[batch.totalK()];
+                for (int c = 0; c < row.length; c++) {
+                    row[c] = batch.token(0, t, c);
+                }
+                float[][] z = s.push(row);
+                for (int i = 0; i < layout.numModalities(); i++) {
+                    if (!e.isPresent(i)) {
+                        assertNull(z[i]);
+                        continue;
+                    }
+                    for (int j = 0; j < d; j++) {
+                        worst = Math.max(worst, Math.abs(z[i][j] - e.modality(i)[t * d + j]));
+                    }
+                }
+            }
+        }
+        return worst;
+    }
+
+    @Test
+    void chunkedStreamEqualsChunkedBatch() {
+        TokenBatch batch = ai.hypnos.transformer.TestModelsAccess.randomBatch(layout, 1, 45, 5);
+        double worst = streamVsBatch(batch, 20, 20);
+        assertTrue(worst < 1e-4, "stream vs chunked batch: " + worst);
+    }
+
+    @Test
+    void unboundedStreamEqualsOneBatchPass() {
+        TokenBatch batch = ai.hypnos.transformer.TestModelsAccess.randomBatch(layout, 1, 50, 6);
+        double worst = streamVsBatch(batch, 1000, 0);
+        assertTrue(worst < 1e-4, "stream vs single pass: " + worst);
+    }
+
+    @Test
+    void absentModalitiesStreamToo() {
+        TokenBatch full = ai.hypnos.transformer.TestModelsAccess.randomBatch(layout, 1, 30, 7);
+        TokenBatch partial = full.withPresence(new boolean[] {true, false, true, false});
+        double worst = streamVsBatch(partial, 12, 12);
+        assertTrue(worst < 1e-4, "stream vs batch with absent modalities: " + worst);
+    }
+
+    @Test
+    void fullCausalLayerNeedsABoundedChunk() {
+        TransformerConfig c = Preset.TINY.builder(ai.hypnos.transformer.TestModelsAccess.fourModalities())
+                .slidingWindow(null).build();
+        try (RqTransformer full = RqTransformer.initialize(c, Device.cpu(), 1)) {
+            boolean[] p = {true, true, true, true};
+            int[] ch = {0, 1, 5, 6};
+            assertThrows(IllegalArgumentException.class, () -> full.stream(new StreamOptions(p, ch, 0)));
+            TokenBatch batch = ai.hypnos.transformer.TestModelsAccess.randomBatch(full.layout(), 1, 20, 8);
+            Embeddings e = full.embed(batch, new EmbedOptions(8));
+            try (StreamingSession s = full.stream(new StreamOptions(p, ch, 8))) {
+                double worst = 0;
+                for (int t = 0; t < 20; t++) {
+                    int[] row = new int[batch.totalK()];
+                    for (int col = 0; col < row.length; col++) {
+                        row[col] = batch.token(0, t, col);
+                    }
+                    float[][] z = s.push(row);
+                    for (int j = 0; j < 32; j++) {
+                        worst = Math.max(worst, Math.abs(z[2][j] - e.modality(2)[t * 32 + j]));
+                    }
+                }
+                assertTrue(worst < 1e-4, "full-causal stream vs batch: " + worst);
+            }
+        }
+    }
+
+    @Test
+    void memoryStaysFlatOverManySteps() {
+        TokenBatch batch = ai.hypnos.transformer.TestModelsAccess.randomBatch(layout, 1, 64, 9);
+        java.lang.management.MemoryMXBean mem = java.lang.management.ManagementFactory.getMemoryMXBean();
+        try (StreamingSession s = model.stream(new StreamOptions(batch.presence(), batch.channelIds(), 0))) {
+            int[] row = new int[batch.totalK()];
+            for (int t = 0; t < 200; t++) {
+                s.push(rowAt(batch, t % 64, row));
+            }
+            int held = s.heldArrays();
+            System.gc();
+            long native0 = nativeKb(mem);
+            long heap0 = mem.getHeapMemoryUsage().getUsed();
+            for (int t = 0; t < 1800; t++) {
+                s.push(rowAt(batch, t % 64, row));
+            }
+            // Exact: no DJL array accumulates in the session (each step's arrays die with its scope).
+            assertEquals(held, s.heldArrays(), "the session's arrays must not grow with the stream");
+            System.gc();
+            long heapGrowth = mem.getHeapMemoryUsage().getUsed() - heap0;
+            long nativeGrowth = nativeKb(mem) - native0;
+            // Coarse: the allocator's arenas fluctuate by tens of MB, a per-step leak would not.
+            assertTrue(heapGrowth < 16L << 20, "heap grew by " + heapGrowth + " bytes over 1800 steps");
+            assertTrue(nativeGrowth < 96 * 1024, "native memory grew by " + nativeGrowth + " kB over 1800 steps");
+            assertEquals(2000, s.steps());
+        }
+    }
+
+    private static int[] rowAt(TokenBatch b, int t, int[] row) {
+        for (int c = 0; c < row.length; c++) {
+            row[c] = b.token(0, t, c);
+        }
+        return row;
+    }
+
+    /** Resident memory outside the JVM's heap and non-heap pools (libtorch's), in kB. */
+    static long nativeKb(java.lang.management.MemoryMXBean mem) {
+        return residentKb() - (mem.getHeapMemoryUsage().getCommitted() + mem.getNonHeapMemoryUsage().getCommitted()) / 1024;
+    }
+
+    /** Resident set size of this process (Linux), in kB; heap and native memory together. */
+    static long residentKb() {
+        try {
+            for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/status"))) {
+                if (line.startsWith("VmRSS:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", ""));
+                }
+            }
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return 0;
+    }
+
+}
