@@ -82,7 +82,10 @@ public final class ChannelAliases {
                 "EMG submental", "Submental EMG"));
         table(Modality.ECG, "ECG", Kind.SIGNAL, null,
                 signals("EKG", "ECG1", "ECG L", "ECGL", "ECG L-ECG R", "ECG EKG2-EKG", "EKG2-EKG", "ECG LA-RA", "LA-RA",
-                        "ECG II", "ECG I", "EKG1", "ECG 1"),
+                        "ECG II", "ECG I", "EKG1", "ECG 1",
+                        // Bare lead names of ECG databases (MIT-BIH "MLII", PTB "ii"): lead II first,
+                        // the rhythm lead a Holter or PSG ECG channel usually approximates.
+                        "MLII", "II", "ML II", "Lead II", "ECG2", "I", "Lead I"),
                 List.of());
         table(Modality.RESP_ABD, "ABD", Kind.SIGNAL, null,
                 signals("Abdo", "ABDO RES", "ABDO EFFORT", "Abdominal", "Abdomen", "Resp Abdominal", "Resp Abdomen",
