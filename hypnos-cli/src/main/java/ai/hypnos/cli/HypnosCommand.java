@@ -20,6 +20,9 @@ import picocli.CommandLine.Command;
             ai.hypnos.cli.export.ExportCommand.class,
             ai.hypnos.cli.bench.BenchCommand.class,
             PreprocessCommand.class,
+            ai.hypnos.cli.embed.EmbedCommand.class,
+            ai.hypnos.cli.embed.GenerateCommand.class,
+            ai.hypnos.cli.embed.FetchWeightsCommand.class,
         })
 public final class HypnosCommand implements Runnable {
 

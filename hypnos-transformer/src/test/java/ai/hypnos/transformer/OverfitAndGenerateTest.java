@@ -46,7 +46,9 @@ class OverfitAndGenerateTest {
         double b1 = 0.9;
         double b2 = 0.99;
         ModalityMasks masks = new ModalityMasks(batch.presence(), null);
-        for (int step = 1; step <= 400; step++) {
+        // Adam until the loss is near zero (stopping early: late steps with an lr-sized Adam step on
+        // vanishing gradients only add noise).
+        for (int step = 1; step <= 400 && (LOSSES.isEmpty() || LOSSES.get(LOSSES.size() - 1) > 2e-3); step++) {
             try (NDManager stepManager = p.manager().newSubManager()) {
                 try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
                     TrainingOutput out = model.trainingForward(batch, masks, stepManager);
@@ -95,7 +97,7 @@ class OverfitAndGenerateTest {
         float first = LOSSES.get(0);
         float last = LOSSES.get(LOSSES.size() - 1);
         assertEquals(Math.log(16), first, 0.3, "initial loss should be close to ln V");
-        assertTrue(last < 0.05, "final loss " + last + " (first " + first + ")");
+        assertTrue(last < 0.01, "final loss " + last + " after " + LOSSES.size() + " steps (first " + first + ")");
     }
 
     @Test

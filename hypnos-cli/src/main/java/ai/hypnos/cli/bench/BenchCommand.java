@@ -15,6 +15,9 @@ import picocli.CommandLine.Command;
         subcommands = {
             BenchIoCommand.class,
             BenchPreprocessCommand.class,
+            BenchSynthCommand.class,
+            BenchTransformerCommand.class,
+            BenchEmbedCommand.class,
         })
 public final class BenchCommand implements Runnable {
 

@@ -71,7 +71,7 @@ final class BenchPreprocessCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         int parallel = threads != null ? threads : Runtime.getRuntime().availableProcessors();
         int seconds = (int) Math.round(hours * 3600);
-        System.out.printf(Locale.ROOT, "generating a %.1f-hour night, 8 modalities (EEG/EOG/EMG 256 Hz, ECG 512 Hz, belts 10 Hz)%n", hours);
+        System.out.printf(Locale.ROOT, "generating a %.2f-hour night, 8 modalities (EEG/EOG/EMG 256 Hz, ECG 512 Hz, belts 10 Hz)%n", hours);
         InMemoryRecording.Builder b = InMemoryRecording.builder();
         long inputSamples = 0;
         for (Object[] row : NIGHT) {
@@ -89,7 +89,7 @@ final class BenchPreprocessCommand implements Callable<Integer> {
         Timing many = time(new Preprocessor(base.withThreads(parallel)), channels);
         JsonNode peer = peers ? runPeer() : null;
 
-        System.out.printf(Locale.ROOT, "%nhypnos bench preprocess: %.1f h night, %,d input samples, best of %d%n", hours, inputSamples, repeat);
+        System.out.printf(Locale.ROOT, "%nhypnos bench preprocess: %.2f h night, %,d input samples, best of %d%n", hours, inputSamples, repeat);
         System.out.printf(Locale.ROOT, "%-28s %9s %9s %9s%n", "implementation", "best s", "first s", "cpu s");
         System.out.printf(Locale.ROOT, "%-28s %9.3f %9.3f %9.3f%n", "hypnos (Java), 1 thread", one.best, one.first, one.cpu);
         System.out.printf(Locale.ROOT, "%-28s %9.3f %9.3f %9.3f%n", "hypnos (Java), " + parallel + " threads", many.best, many.first, many.cpu);

@@ -211,6 +211,7 @@ public final class Resampler {
             }
         }
         double[] acc = new double[BLOCK];
+        double[] window = new double[BLOCK];
         int blocks = ((count + up - 1) / up + BLOCK - 1) / BLOCK;
         for (int blk = 0; blk < blocks; blk++) {
             int m0 = blk * BLOCK;
@@ -225,7 +226,9 @@ public final class Resampler {
                 int j0 = (int) (startOf[c] - rangeStart) + m0 * down;
                 for (int q = 0; q < branch.length; q++) {
                     int j = j0 + q;
-                    axpy(acc, len, branch[q], split[j % down], j / down);
+                    // Copy first: C2 only vectorises acc[m] += h·xs[m] when both use the same index.
+                    System.arraycopy(split[j % down], j / down, window, 0, len);
+                    axpy(acc, len, branch[q], window);
                 }
                 for (int m = 0; m < len; m++) {
                     y[yOffset + c + (m0 + m) * up] = acc[m];
@@ -234,10 +237,10 @@ public final class Resampler {
         }
     }
 
-    /** {@code acc[m] += h · xs[from + m]} for m in [0, len): the vectorised inner loop. */
-    private static void axpy(double[] acc, int len, double h, double[] xs, int from) {
+    /** {@code acc[m] += h · xs[m]} for m in [0, len): the vectorised inner loop. */
+    private static void axpy(double[] acc, int len, double h, double[] xs) {
         for (int m = 0; m < len; m++) {
-            acc[m] += h * xs[from + m];
+            acc[m] += h * xs[m];
         }
     }
 

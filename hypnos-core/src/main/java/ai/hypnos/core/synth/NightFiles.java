@@ -82,7 +82,7 @@ public record NightFiles(Path recording, Path annotations, Path hypnogram, Path 
     private static Map<EventType, String> signalLocations(SubjectProfile s) {
         Map<EventType, String> m = new EnumMap<>(EventType.class);
         for (SiteChannel c : s.site().channels()) {
-            if (!SyntheticNight.present(s, c.kind())) {
+            if (!s.records(c.kind())) {
                 continue;
             }
             switch (c.kind()) {

@@ -2,6 +2,7 @@ package ai.hypnos.core.synth;
 
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 
 /**
  * A recording "site": the montage, channel labels, sample rates, units, amplifier ranges and
@@ -95,6 +96,27 @@ public enum Site {
     /** The full montage, in file order (a subject may lack some of these, see {@link SubjectProfile}). */
     public List<SiteChannel> channels() {
         return channels;
+    }
+
+    /**
+     * The file label under which this site stores a channel kind: the channel itself, or for a
+     * referenced derivation at a bare-electrode site, its active electrode (C3 for C3-M2).
+     */
+    public Optional<String> label(ChannelKind kind) {
+        ChannelKind electrode = switch (kind) {
+            case C3_M2 -> ChannelKind.C3;
+            case C4_M1 -> ChannelKind.C4;
+            case E1_M2 -> ChannelKind.E1;
+            case E2_M1 -> ChannelKind.E2;
+            case CHIN -> ChannelKind.CHIN1;
+            default -> kind;
+        };
+        for (SiteChannel c : channels) {
+            if (c.kind() == kind || c.kind() == electrode) {
+                return Optional.of(c.label());
+            }
+        }
+        return Optional.empty();
     }
 
     /** Lower-case name used in manifests and on the command line. */

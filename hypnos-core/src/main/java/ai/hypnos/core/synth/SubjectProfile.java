@@ -154,6 +154,19 @@ public record SubjectProfile(
         }
     }
 
+    /**
+     * Whether this subject's file has a channel of this kind: the site stores it (directly or as
+     * its bare electrode) and no fault removed it.
+     */
+    public boolean records(ChannelKind kind) {
+        boolean kept = switch (kind) {
+            case E1_M2, E2_M1, E1, E2 -> faults.hasEog();
+            case ABD, THX -> faults.hasBelts();
+            default -> true;
+        };
+        return kept && site.label(kind).isPresent();
+    }
+
     /** A middle-aged, healthy subject with a clean recording (tests and examples). */
     public static SubjectProfile typical(String id, Site site) {
         return new SubjectProfile(id, site, 40,
@@ -177,7 +190,7 @@ public record SubjectProfile(
                 Math.min(30, rng.logNormal(4, 0.7)),
                 rng.logNormal(1, 0.12),
                 rng.logNormal(1 - 0.003 * a, 0.2),
-                rng.logNormal(4.0 * StrictMath.exp(-a / 30), 0.35),
+                rng.logNormal(4.5 * StrictMath.exp(-a / 30), 0.35),
                 rng.logNormal(0.3 + 0.012 * a, 0.35),
                 rng.logNormal(0.45 + 0.008 * a, 0.25));
 
@@ -223,6 +236,12 @@ public record SubjectProfile(
                 rng.clampedGaussian(97 - 0.03 * a, 1.0, 91, 99.5),
                 rng.logNormal(1, 0.3),
                 rng.logNormal(1, 0.3));
+
+        // sleep apnoea fragments sleep: more wake and N1
+        double fragmentation = 1 + breathing.ahi() / 60;
+        sleep = new SleepTraits(sleep.latencyMinutes(), sleep.finalWakeMinutes(), sleep.cycleFactor(), sleep.remFactor(),
+                sleep.n3Propensity(), sleep.wakePropensity() * fragmentation,
+                sleep.n1Propensity() * fragmentation);
 
         Faults f = Faults.none();
         if (faults) {

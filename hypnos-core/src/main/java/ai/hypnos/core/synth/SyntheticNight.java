@@ -70,7 +70,7 @@ public final class SyntheticNight {
         Map<String, double[]> pairs = new HashMap<>();
         Map<Double, double[][]> references = new HashMap<>();
         for (SiteChannel ch : site.channels()) {
-            if (!present(p, ch.kind())) {
+            if (!p.records(ch.kind())) {
                 continue;
             }
             double[] x = channel(plan, grid, ch, pairs, references, rng);
@@ -83,15 +83,6 @@ public final class SyntheticNight {
             b.annotation(new Annotation(plan.lightsOn(), 0, "Lights on"));
         }
         return b.build();
-    }
-
-    /** Whether the subject's file has a channel of this kind. */
-    static boolean present(SubjectProfile p, ChannelKind kind) {
-        return switch (kind) {
-            case E1_M2, E2_M1, E1, E2 -> p.faults().hasEog();
-            case ABD, THX -> p.faults().hasBelts();
-            default -> true;
-        };
     }
 
     private static double[] channel(NightPlan plan, EegGrid grid, SiteChannel ch, Map<String, double[]> pairs,

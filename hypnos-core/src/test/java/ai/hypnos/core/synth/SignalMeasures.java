@@ -82,7 +82,8 @@ final class SignalMeasures {
 
     /** R-peak times in seconds. */
     static double[] rPeaks(double[] ecg, double fs) {
-        double[] f = bandPass(ecg, fs, 5, 20);
+        // 8-30 Hz keeps the QRS and drops P/T waves, baseline wander and AF's f waves (4-9 Hz)
+        double[] f = bandPass(ecg, fs, 8, Math.min(30, 0.45 * fs));
         int win = Math.max(1, (int) Math.round(0.12 * fs));
         double[] energy = new double[f.length];
         double acc = 0;
@@ -102,7 +103,7 @@ final class SignalMeasures {
             for (int i = start; i < end; i++) {
                 max = Math.max(max, energy[i]);
             }
-            double threshold = 0.25 * max;
+            double threshold = 0.3 * max;
             int i = start;
             while (i < end) {
                 if (energy[i] > threshold) {

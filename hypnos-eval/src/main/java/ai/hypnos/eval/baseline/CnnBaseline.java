@@ -141,7 +141,7 @@ public final class CnnBaseline {
             throw new IllegalArgumentException("no labelled epochs to train on");
         }
         Engine.getInstance().setRandomSeed((int) options.seed());
-        Device device = Device.fromName(options.device());
+        Device device = device(options.device());
         int samples = (int) Math.round(options.epochSeconds() * fs) * (2 * options.contextEpochs() + 1);
         Model model = Model.newInstance("hypnos-cnn-baseline", device);
         model.setBlock(EpochCnn.build(options.filters(), numClasses));
@@ -265,6 +265,29 @@ public final class CnnBaseline {
         Set<String> val = new HashSet<>(subjects.subList(0, nVal));
         return List.of(recs.stream().filter(r -> !val.contains(r.subject())).toList(),
                 recs.stream().filter(r -> val.contains(r.subject())).toList());
+    }
+
+    /**
+     * Parses {@code cpu}, {@code gpu} or {@code gpu:N}. A bare {@code gpu} means GPU 0:
+     * {@code Device.fromName("gpu")} gives device id -1, which DJL's parameter store then fails
+     * to match with the arrays that PyTorch places on GPU 0 (seen on an H100).
+     */
+    static Device device(String name) {
+        String n = name.trim().toLowerCase(Locale.ROOT);
+        if (n.equals("cpu")) {
+            return Device.cpu();
+        }
+        if (n.equals("gpu") || n.equals("cuda")) {
+            return Device.gpu();
+        }
+        if (n.startsWith("gpu:") || n.startsWith("cuda:")) {
+            try {
+                return Device.gpu(Integer.parseInt(n.substring(n.indexOf(':') + 1)));
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("bad device '" + name + "' (expected cpu, gpu or gpu:N)");
+            }
+        }
+        throw new IllegalArgumentException("unknown device '" + name + "' (expected cpu, gpu or gpu:N)");
     }
 
     private static List<float[]> snapshot(Model model) {

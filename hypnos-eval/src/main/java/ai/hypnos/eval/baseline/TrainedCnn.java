@@ -7,7 +7,6 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 import ai.hypnos.eval.protocol.Predictions;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -128,12 +127,5 @@ public final class TrainedCnn implements AutoCloseable {
     @Override
     public void close() {
         model.close();
-    }
-
-    /** Names of the trained parameters (for tests and inspection). */
-    List<String> parameterNames() {
-        List<String> out = new ArrayList<>();
-        model.getBlock().getParameters().forEach(p -> out.add(p.getKey()));
-        return out;
     }
 }

@@ -43,18 +43,20 @@ public final class Gemm {
             }
             for (int p0 = 0; p0 < k; p0 += K_BLOCK) {
                 int p1 = Math.min(k, p0 + K_BLOCK);
-                for (int i = i0; i < i1; i++) {
+                int i = i0;
+                // Four output rows at a time: each row of B is loaded once for four updates.
+                for (; i + 3 < i1; i += 4) {
+                    int c0 = i * n;
+                    int a0 = i * k;
+                    for (int p = p0; p < p1; p++) {
+                        axpy4(a[a0 + p], a[a0 + k + p], a[a0 + 2 * k + p], a[a0 + 3 * k + p], b, p * n, c, c0, n);
+                    }
+                }
+                for (; i < i1; i++) {
                     int ci = i * n;
                     int ai = i * k;
                     for (int p = p0; p < p1; p++) {
-                        float av = a[ai + p];
-                        if (av == 0f) {
-                            continue; // ReLU activations are half zeros
-                        }
-                        int bp = p * n;
-                        for (int j = 0; j < n; j++) {
-                            c[ci + j] += av * b[bp + j];
-                        }
+                        axpy(a[ai + p], b, p * n, c, ci, n);
                     }
                 }
             }
@@ -83,18 +85,39 @@ public final class Gemm {
             for (int i = 0; i < m; i++) {
                 int ai = i * k;
                 int bi = i * n;
-                for (int p = p0; p < p1; p++) {
-                    float av = a[ai + p];
-                    if (av == 0f) {
-                        continue;
-                    }
-                    int cp = p * n;
-                    for (int j = 0; j < n; j++) {
-                        c[cp + j] += av * b[bi + j];
-                    }
+                int p = p0;
+                for (; p + 3 < p1; p += 4) {
+                    axpy4(a[ai + p], a[ai + p + 1], a[ai + p + 2], a[ai + p + 3], b, bi, c, p * n, n);
+                }
+                for (; p < p1; p++) {
+                    axpy(a[ai + p], b, bi, c, p * n, n);
                 }
             }
         });
+    }
+
+    /** {@code c[co + j] += s·b[bo + j]} for j < n (vectorised by the JIT). */
+    private static void axpy(float s, float[] b, int bo, float[] c, int co, int n) {
+        if (s == 0f) {
+            return; // ReLU activations are about half zeros
+        }
+        for (int j = 0; j < n; j++) {
+            c[co + j] += s * b[bo + j];
+        }
+    }
+
+    /** Four rows {@code c[co + r·n + j] += s_r·b[bo + j]}: one load of b per four multiply-adds. */
+    private static void axpy4(float s0, float s1, float s2, float s3, float[] b, int bo, float[] c, int co, int n) {
+        int c1 = co + n;
+        int c2 = c1 + n;
+        int c3 = c2 + n;
+        for (int j = 0; j < n; j++) {
+            float v = b[bo + j];
+            c[co + j] += s0 * v;
+            c[c1 + j] += s1 * v;
+            c[c2 + j] += s2 * v;
+            c[c3 + j] += s3 * v;
+        }
     }
 
     private static void check(int actual, long expected, String name) {

@@ -2,6 +2,7 @@ package ai.hypnos.tokenizer.train;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.hypnos.tokenizer.nn.Im2colConv;
 import java.util.Arrays;
 
 /**
@@ -91,9 +92,8 @@ public final class ReconstructionLoss implements AutoCloseable {
 
     private static NDArray logMagnitude(NDArray x, int n, NDArray basis) {
         // Real and imaginary parts of the windowed DFT of every frame, as one strided conv.
-        NDArray spectra = ai.djl.nn.convolutional.Conv1d.conv1d(x.expandDims(1), basis, null,
-                new ai.djl.ndarray.types.Shape(n / 4), new ai.djl.ndarray.types.Shape(0),
-                new ai.djl.ndarray.types.Shape(1), 1).singletonOrThrow();
+        // Im2colConv, not libtorch's conv: the latter's input gradient is wrong on our CPUs (see there).
+        NDArray spectra = Im2colConv.conv1d(x.expandDims(1), basis, null, n / 4, 1);
         long bins = n / 2 + 1;
         NDArray re = spectra.get(new ai.djl.ndarray.index.NDIndex(":, :{}, :", bins));
         NDArray im = spectra.get(new ai.djl.ndarray.index.NDIndex(":, {}:, :", bins));

@@ -3,6 +3,7 @@ package ai.hypnos.transformer.weights;
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.hypnos.transformer.weights.ParameterSpec.Kind;
@@ -165,14 +166,17 @@ public final class ModelParameters implements AutoCloseable {
         return g;
     }
 
-    /** Sets every gradient to zero (libtorch accumulates them across backward passes). */
+    /**
+     * Sets every gradient to zero (libtorch accumulates them across backward passes): call after
+     * each optimiser step.
+     */
     public void zeroGradients() {
         try (NDManager scope = manager.newSubManager()) {
             for (NDArray a : tensors.values()) {
                 if (a.hasGradient()) {
                     NDArray g = a.getGradient();
                     g.attach(scope);
-                    g.subi(g);
+                    g.set(new NDIndex("..."), 0f); // in place, and clears NaN/Inf too
                 }
             }
         }

@@ -74,13 +74,6 @@ public final class Biquad {
         z2 = 0;
     }
 
-    /** Filters an array in place. */
-    public void processInPlace(double[] x) {
-        for (int i = 0; i < x.length; i++) {
-            x[i] = process(x[i]);
-        }
-    }
-
     /** Sum of the squared impulse response (the noise power gain), computed until it has decayed. */
     private static double impulseEnergy(double b0, double b1, double b2, double a1, double a2) {
         double z1 = 0;

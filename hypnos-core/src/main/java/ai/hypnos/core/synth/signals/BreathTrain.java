@@ -103,17 +103,6 @@ public final class BreathTrain {
         return amplitude[i];
     }
 
-    /** Mean breathing rate over [from, to) seconds, breaths per minute (0 if no breath starts there). */
-    public double meanRate(double from, double to) {
-        int n = 0;
-        for (int i = 0; i < count; i++) {
-            if (onset[i] >= from && onset[i] < to) {
-                n++;
-            }
-        }
-        return n * 60.0 / (to - from);
-    }
-
     /**
      * Walks through the breaths in time order. Renderers ask for increasing times, so each
      * lookup is amortised constant time.

@@ -122,12 +122,9 @@ public final class NightPlanner {
 
         artefacts.addAll(faults(subject, seconds, rng.fork("faults")));
         for (NightPlan.Artefact a : artefacts) {
-            if (a.type() != EventType.MOVEMENT) {
-                events.add(new SynthEvent(a.type(), a.onset(), Math.min(a.duration(), seconds - a.onset()),
-                        a.channel() == null ? "" : a.channel().name(), a.amplitude()));
-            } else {
-                events.add(new SynthEvent(EventType.MOVEMENT, a.onset(), a.duration(), "", a.amplitude()));
-            }
+            String label = a.channel() == null ? "" : subject.site().label(a.channel()).orElse("");
+            events.add(new SynthEvent(a.type(), a.onset(), Math.min(a.duration(), seconds - a.onset()), label,
+                    a.amplitude()));
         }
 
         BreathTrain breaths = BreathTrain.generate(tracks, seconds, rng.fork("breaths"));
@@ -413,14 +410,16 @@ public final class NightPlanner {
             return out;
         }
         double norm = sleepSeconds / weighted;
+        // An event and the gap after it take ~41 s during which no new event starts: with a
+        // target of A events per second, starting at A / (1 - A * 41) per free second gives A.
+        double target = b.ahi() / 3600.0;
+        double perFreeSecond = target / (1 - Math.min(0.85, target * 41));
         double nextAllowed = 0;
         for (int s = 0; s < n; s++) {
             if (s < nextAllowed || stage[s] == W) {
                 continue;
             }
-            double rate = b.ahi() / 3600.0 * RESP_EVENTS[stage[s]] * norm;
-            // the refractory gap below removes time; compensate so the AHI comes out right
-            rate *= 1.6;
+            double rate = perFreeSecond * RESP_EVENTS[stage[s]] * norm;
             if (!rng.chance(rate)) {
                 continue;
             }
@@ -730,11 +729,12 @@ public final class NightPlanner {
     private static List<NightPlan.Artefact> faults(SubjectProfile p, int seconds, SynthRandom rng) {
         SubjectProfile.Faults f = p.faults();
         List<NightPlan.Artefact> out = new ArrayList<>();
-        ChannelKind[] exg = {ChannelKind.C3_M2, ChannelKind.C4_M1, ChannelKind.E1_M2, ChannelKind.E2_M1};
+        ChannelKind[] exg = java.util.stream.Stream.of(ChannelKind.C3_M2, ChannelKind.C4_M1, ChannelKind.E1_M2,
+                ChannelKind.E2_M1).filter(p::records).toArray(ChannelKind[]::new);
         double hours = seconds / 3600.0;
-        int pops = poisson(f.popsPerHour() * hours, rng);
+        int pops = exg.length == 0 ? 0 : poisson(f.popsPerHour() * hours, rng);
         // pops favour one bad electrode
-        ChannelKind bad = exg[rng.nextInt(exg.length)];
+        ChannelKind bad = exg.length == 0 ? null : exg[rng.nextInt(exg.length)];
         for (int i = 0; i < pops; i++) {
             ChannelKind c = rng.chance(0.7) ? bad : exg[rng.nextInt(exg.length)];
             out.add(new NightPlan.Artefact(EventType.ELECTRODE_POP, c, rng.uniform(0, seconds), rng.uniform(0.3, 1.5),
@@ -745,7 +745,7 @@ public final class NightPlanner {
             out.add(new NightPlan.Artefact(EventType.SWEAT, null, rng.uniform(0, seconds), rng.logNormal(150, 0.6),
                     rng.logNormal(60, 0.5)));
         }
-        if (f.flatChannel() != null) {
+        if (f.flatChannel() != null && p.records(f.flatChannel())) {
             double from = Math.min(seconds, f.flatFromHours() * 3600);
             double dur = Math.min(seconds - from, f.flatHours() * 3600);
             if (dur > 0) {

@@ -65,10 +65,10 @@ public final class HypnogramGenerator {
             }
             int rem = periodLength(model.remPeriod(), cycle, traits.remFactor(), rng, epochMinutes);
             int remEnd = Math.min(sleepEnd, t + Math.max(1, rem));
-            int last = fillRem(labels, t, remEnd, traits, rng);
+            fillRem(labels, t, remEnd, traits, rng);
             t = remEnd;
             cycle++;
-            start = nextNremStart(last, rng);
+            start = nextNremStart(rng);
         }
         return labels;
     }
@@ -78,7 +78,7 @@ public final class HypnogramGenerator {
         return Math.max(1, (int) Math.round(minutes / epochMinutes));
     }
 
-    private int nextNremStart(int lastRemState, SynthRandom rng) {
+    private int nextNremStart(SynthRandom rng) {
         // After a REM period sleep continues through a brief W or N1, or straight into N2.
         double[] row = model.remTransitions()[0];
         int s = 1 + rng.categorical(new double[] {row[1], row[2], row[3]});
@@ -117,8 +117,8 @@ public final class HypnogramGenerator {
         }
     }
 
-    /** Fills a REM period and returns the REM-period state of its last bout. */
-    private int fillRem(int[] labels, int from, int to, SleepTraits traits, SynthRandom rng) {
+    /** Fills a REM period. */
+    private void fillRem(int[] labels, int from, int to, SleepTraits traits, SynthRandom rng) {
         int state = 0;
         int pos = from;
         while (pos < to) {
@@ -136,6 +136,5 @@ public final class HypnogramGenerator {
             row[2] *= traits.n1Propensity();
             state = rng.categorical(row);
         }
-        return state;
     }
 }

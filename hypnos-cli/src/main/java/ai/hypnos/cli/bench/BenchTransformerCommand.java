@@ -1,0 +1,141 @@
+package ai.hypnos.cli.bench;
+
+import ai.djl.Device;
+import ai.hypnos.transformer.Preset;
+import ai.hypnos.transformer.bench.TransformerBenchmark;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code hypnos bench transformer}: the RQ-Transformer on one preset with the eight standard
+ * modalities — embed a night, stream it second by second, train on a batch — and the same
+ * architecture in PyTorch on the same weights ({@code bench/transformer/peer_torch.py}).
+ * See {@link TransformerBenchmark} for what each figure means.
+ */
+@Command(name = "transformer", mixinStandardHelpOptions = true,
+        description = "RQ-Transformer: embed a night, streaming latency, training throughput; peer PyTorch.")
+final class BenchTransformerCommand implements Callable<Integer> {
+
+    @Option(names = "--preset", defaultValue = "small", description = "tiny, small or base (default ${DEFAULT-VALUE}).")
+    String preset;
+
+    @Option(names = "--seconds", defaultValue = "28800", description = "Night length in seconds (default ${DEFAULT-VALUE}).")
+    int seconds;
+
+    @Option(names = "--chunk-tokens", defaultValue = "2048", description = "Seconds per inference chunk (default ${DEFAULT-VALUE}).")
+    int chunkTokens;
+
+    @Option(names = "--stream-steps", defaultValue = "300", description = "Seconds streamed for the latency figures (default ${DEFAULT-VALUE}).")
+    int streamSteps;
+
+    @Option(names = "--batch", defaultValue = "4", description = "Training batch (default ${DEFAULT-VALUE}).")
+    int batch;
+
+    @Option(names = "--train-seconds", defaultValue = "256", description = "Training sequence length (default ${DEFAULT-VALUE}).")
+    int trainSeconds;
+
+    @Option(names = "--train-steps", defaultValue = "2", description = "Timed training steps, after one warm-up (default ${DEFAULT-VALUE}).")
+    int trainSteps;
+
+    @Option(names = "--device", defaultValue = "cpu", description = "cpu, gpu or gpu:N (default ${DEFAULT-VALUE}).")
+    String device;
+
+    @Option(names = "--seed", defaultValue = "1", description = "Initialisation and token seed (default ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--save", description = "Write the initialised model here, in the published bundle layout.")
+    Path save;
+
+    @Option(names = "--peer", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "Run the PyTorch peer on the same weights (default: on; --no-peer skips it).")
+    boolean peer;
+
+    @Option(names = "--python", defaultValue = "/usr/bin/python3", description = "Python with torch (default ${DEFAULT-VALUE}).")
+    String python;
+
+    @Option(names = "--peer-script", defaultValue = "bench/transformer/peer_torch.py", description = "Peer script (default ${DEFAULT-VALUE}).")
+    Path peerScript;
+
+    @Option(names = "--json", description = "Print the results as one JSON object instead of a table.")
+    boolean json;
+
+    @Override
+    public Integer call() throws Exception {
+        Device d = Device.fromName(device);
+        TransformerBenchmark.Options o = new TransformerBenchmark.Options(Preset.parse(preset), seconds, chunkTokens,
+                streamSteps, batch, trainSeconds, trainSteps, d, seed, save, peer, python, peerScript);
+        ObjectNode r = new TransformerBenchmark(o).run();
+        if (json) {
+            System.out.println(r);
+            return 0;
+        }
+        print(r);
+        return 0;
+    }
+
+    private static void print(ObjectNode r) {
+        JsonNode e = r.get("embed");
+        JsonNode s = r.get("stream");
+        JsonNode t = r.get("train");
+        System.out.printf(Locale.ROOT, "%nhypnos bench transformer: preset %s (%,d parameters), %s, %d threads%n",
+                r.get("preset").asText(), r.get("parameters").asLong(), r.get("device").asText(), r.get("threads").asInt());
+        System.out.printf(Locale.ROOT, "fp32 matmul peak (2048^3 through DJL): %.1f GFLOP/s%n", r.get("matmul_peak_gflops").asDouble());
+        System.out.printf(Locale.ROOT, "%n(a) embed a night: 8 modalities x %,d s, chunks of %d%n", e.get("seconds").asInt(), e.get("chunk_tokens").asInt());
+        System.out.printf(Locale.ROOT, "%-34s %9s %9s %7s %11s%n", "implementation", "wall s", "GFLOP/s", "MFU", "peak RSS MB");
+        System.out.printf(Locale.ROOT, "%-34s %9.2f %9.1f %6.1f%% %11.0f%n", "hypnos (Java, DJL)", e.get("wall_s").asDouble(),
+                e.get("gflops").asDouble(), 100 * e.get("mfu").asDouble(), e.get("peak_rss_mb").asDouble());
+        JsonNode peer = r.get("peer");
+        double bestPeerEmbed = Double.NaN;
+        double bestPeerTrain = Double.NaN;
+        if (peer != null) {
+            for (String a : new String[] {"dense", "blockwise"}) {
+                JsonNode pe = peer.path(a).path("embed");
+                if (!pe.isMissingNode()) {
+                    System.out.printf(Locale.ROOT, "%-34s %9.2f %9.1f %6.1f%% %11.0f%n", "PyTorch " + pe.get("torch").asText() + " (" + a + ")",
+                            pe.get("wall_s").asDouble(), pe.get("gflops").asDouble(), 100 * pe.get("mfu").asDouble(),
+                            pe.get("peak_rss_mb").asDouble());
+                    bestPeerEmbed = Double.isNaN(bestPeerEmbed) ? pe.get("wall_s").asDouble() : Math.min(bestPeerEmbed, pe.get("wall_s").asDouble());
+                }
+                JsonNode pt = peer.path(a).path("train");
+                if (!pt.isMissingNode()) {
+                    bestPeerTrain = Double.isNaN(bestPeerTrain) ? pt.get("step_s").asDouble() : Math.min(bestPeerTrain, pt.get("step_s").asDouble());
+                }
+            }
+            if (peer.has("skipped")) {
+                System.out.println("peer: " + peer.get("skipped").asText());
+            }
+            if (!Double.isNaN(bestPeerEmbed)) {
+                System.out.printf(Locale.ROOT, "ratio Java / best PyTorch: %.2f (target <= 1.3)%n", e.get("wall_s").asDouble() / bestPeerEmbed);
+            }
+        }
+        System.out.printf(Locale.ROOT, "ops per chunk: %.0f%n", e.get("ops_per_chunk").asDouble());
+        System.out.printf(Locale.ROOT, "%n(b) streaming, 8 modalities: median %.2f ms, p99 %.2f ms per second of data (%d s; %.0f ops per step)%n",
+                s.get("median_ms").asDouble(), s.get("p99_ms").asDouble(), s.get("steps").asInt(), s.get("ops_per_step").asDouble());
+        System.out.printf(Locale.ROOT, "%n(c) training step, batch %d x %d s x 8 modalities (forward + backward)%n", t.get("batch").asInt(), t.get("seconds").asInt());
+        System.out.printf(Locale.ROOT, "%-34s %9s %12s %9s %7s%n", "implementation", "step s", "tokens/s", "GFLOP/s", "MFU");
+        System.out.printf(Locale.ROOT, "%-34s %9.2f %,12.0f %9.1f %6.1f%%%n", "hypnos (Java, DJL)", t.get("step_s").asDouble(),
+                t.get("tokens_per_s").asDouble(), t.get("gflops").asDouble(), 100 * t.get("mfu").asDouble());
+        if (peer != null) {
+            for (String a : new String[] {"dense", "blockwise"}) {
+                JsonNode pt = peer.path(a).path("train");
+                if (!pt.isMissingNode()) {
+                    System.out.printf(Locale.ROOT, "%-34s %9.2f %,12.0f %9.1f %6.1f%%%n", "PyTorch (" + a + ")", pt.get("step_s").asDouble(),
+                            pt.get("tokens_per_s").asDouble(), pt.get("gflops").asDouble(),
+                            100 * pt.get("gflops").asDouble() / r.get("matmul_peak_gflops").asDouble());
+                }
+            }
+            if (!Double.isNaN(bestPeerTrain)) {
+                System.out.printf(Locale.ROOT, "ratio Java / best PyTorch: %.2f (target <= 1.3)%n", t.get("step_s").asDouble() / bestPeerTrain);
+            }
+        }
+        System.out.printf(Locale.ROOT, "ops per step: %d; tokens = codes predicted (batch x seconds x sum K)%n", t.get("ops_per_step").asLong());
+        if (r.has("bundle")) {
+            System.out.println("model written to " + r.get("bundle").asText());
+        }
+    }
+}

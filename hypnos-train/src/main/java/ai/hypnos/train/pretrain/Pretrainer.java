@@ -1,0 +1,492 @@
+package ai.hypnos.train.pretrain;
+
+import ai.djl.Device;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.training.GradientCollector;
+import ai.hypnos.core.io.AtomicFile;
+import ai.hypnos.core.safetensors.SafetensorsFile;
+import ai.hypnos.tokenizer.Rng;
+import ai.hypnos.train.cohort.Split;
+import ai.hypnos.train.data.DataPosition;
+import ai.hypnos.train.data.ShardSet;
+import ai.hypnos.train.data.WindowDataset;
+import ai.hypnos.train.metrics.LossCurves;
+import ai.hypnos.train.metrics.MetricsLog;
+import ai.hypnos.train.metrics.ProcessMemory;
+import ai.hypnos.train.metrics.Progress;
+import ai.hypnos.train.shard.ShardLayout;
+import ai.hypnos.transformer.RqTransformer;
+import ai.hypnos.transformer.TokenBatch;
+import ai.hypnos.transformer.TrainingOutput;
+import ai.hypnos.transformer.TransformerConfig;
+import ai.hypnos.transformer.masking.ModalityMasker;
+import ai.hypnos.transformer.masking.ModalityMasks;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.random.RandomGenerator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Pretrains an RQ-Transformer on token shards by next-token prediction (DESIGN §6, §10).
+ *
+ * <p>One optimiser step: take the next {@code batch_size} windows of the shuffled stream
+ * ({@link WindowDataset}), draw the CRP modality masks for the whole batch, then for each of
+ * {@code grad_accum_steps} micro-batches and each device replica run forward + backward on its
+ * share (loss scaled by 1/shares, gradients accumulating), sum the replicas' gradients into
+ * replica 0 ({@link ReplicaGroup}), clip to the global norm and take an AdamW step at the
+ * warm-up/cosine learning rate ({@link TransformerOptimizer}, {@link LearningRateSchedule}),
+ * and copy the weights back to the other replicas. Each forward runs in its own NDManager scope
+ * (blocks in sub-scopes inside the model), so memory is flat across steps.
+ *
+ * <p>Determinism: initialisation, data order, masks and dropout all derive from the seed; a
+ * checkpoint stores weights, AdamW moments, step, data position and the mask generator's state,
+ * so {@link #open(PretrainConfig, boolean) resuming} gives the same losses and weights as a run
+ * that was never interrupted (same devices and thread counts).
+ *
+ * <p>Where mixed precision plugs in (issue 12): the forward runs in the model's dtype; the loss
+ * scaling goes around {@code gc.backward} in {@link #trainStep}, unscaling and the non-finite
+ * check before {@link TransformerOptimizer#step}, and the loss scale joins {@link TrainingState}.
+ */
+public final class Pretrainer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Pretrainer.class);
+
+    /** Called after every step (after logging, validation and checkpointing of that step). */
+    @FunctionalInterface
+    public interface StepListener {
+        void afterStep(long step) throws IOException;
+    }
+
+    /**
+     * The outcome of a run.
+     *
+     * @param steps           optimiser steps done
+     * @param validation      final validation loss (null without validation data)
+     * @param unigram         unigram entropy of the validation tokens (null without validation data)
+     * @param tokensPerSecond training throughput of this process (modality-seconds per second)
+     * @param peakRssMiB      peak resident memory of the process
+     * @param bundle          the saved bundle, or null
+     * @param lossCurve       the loss-curve PNG, or null
+     */
+    public record Result(long steps, Validation.Result validation, Validation.Result unigram, double tokensPerSecond,
+            double peakRssMiB, Path runDir, Path bundle, Path lossCurve) {
+    }
+
+    private final PretrainConfig config;
+    private final ShardSet trainShards;
+    private final ShardLayout layout;
+    private final TransformerConfig modelConfig;
+    private final RqTransformer model;
+    private final ReplicaGroup replicas;
+    private final TransformerOptimizer optimizer;
+    private final ModalityMasker masker;
+    private final Rng rng;
+    private final WindowDataset data;
+    private final Validation validation;
+    private final LearningRateSchedule schedule;
+    private final Checkpoints checkpoints;
+    private long step;
+    private DataPosition position;
+    private double bestValLoss;
+    private long bestStep;
+    private double elapsedBefore;
+    private long runStart = System.nanoTime();
+
+    private Pretrainer(PretrainConfig config, ShardSet trainShards, ShardSet valShards, RqTransformer model,
+            Checkpoints checkpoints, Path resumeFrom) throws IOException {
+        this.config = config;
+        this.trainShards = trainShards;
+        this.layout = trainShards.layout();
+        this.modelConfig = model.config();
+        this.model = model;
+        this.checkpoints = checkpoints;
+        model.parameters().requireGradients(true);
+        this.replicas = new ReplicaGroup(model, config.deviceList());
+        this.optimizer = new TransformerOptimizer(model.parameters(), config.optim());
+        this.masker = ModalityMasker.fromConfig(modelConfig);
+        this.rng = new Rng(config.seed() ^ 0x3A5C0FFEEL);
+        this.data = new WindowDataset(trainShards, config.data().contextSeconds(), config.seed(),
+                config.data().randomOffset());
+        this.validation = valShards == null || valShards.isEmpty() || config.eval().windows() == 0
+                ? new Validation(List.of(), layout)
+                : new Validation(new WindowDataset(valShards, config.data().contextSeconds(), config.seed(), false)
+                        .fixedBatches(config.eval().windows(), config.eval().batchSize()), layout);
+        PretrainConfig.Optim o = config.optim();
+        this.schedule = new LearningRateSchedule(o.lr(), o.minLrRatio(), o.warmupSteps(), o.steps());
+        this.position = DataPosition.start();
+        this.bestValLoss = Double.NaN;
+        this.bestStep = -1;
+        if (resumeFrom != null) {
+            try (SafetensorsFile f = SafetensorsFile.open(resumeFrom);
+                    NDManager tmp = model.parameters().manager().newSubManager()) {
+                Checkpoints.Header h = Checkpoints.header(f);
+                Checkpoints.restoreOptimizer(f, optimizer, h.optimizerSteps(), tmp);
+                TrainingState s = h.state();
+                this.step = s.step();
+                this.position = s.position();
+                this.rng.restore(s.rngState());
+                this.bestValLoss = s.bestValLoss();
+                this.bestStep = s.bestStep();
+                this.elapsedBefore = s.elapsedSeconds();
+            }
+        }
+        LOG.info("model {} ({} parameters, {} decayed tensors) on {}; {} train windows of {} s per epoch; "
+                + "{} validation windows; masking {}", config.model().preset(), model.parameters().count(),
+                optimizer.decayedTensors(), config.devices(), data.epoch(position.epoch()).size(),
+                config.data().contextSeconds(), validation.windows(), masker.mode());
+    }
+
+    /**
+     * Opens a run: a new one in an empty run folder, or — with {@code resume} — the continuation
+     * of the newest readable checkpoint there (a new run when there is none). A resumed run
+     * must keep the model, data, optimiser and seed settings of the checkpoint (anything else,
+     * e.g. logging, evaluation, devices, may change).
+     */
+    public static Pretrainer open(PretrainConfig config, boolean resume) throws IOException {
+        Path runDir = config.runPath();
+        Checkpoints checkpoints = new Checkpoints(runDir);
+        Path latest = resume ? checkpoints.latestReadable() : null;
+        if (!resume && !checkpoints.stepFiles().isEmpty()) {
+            throw new IllegalArgumentException("run folder " + runDir + " already holds checkpoints: continue it with "
+                    + "--resume, or choose another run_dir");
+        }
+        if (resume && latest == null) {
+            LOG.info("no checkpoint in {}: starting a new run", runDir);
+        }
+        if (latest != null) {
+            try (SafetensorsFile f = SafetensorsFile.open(latest)) {
+                requireSameRun(Checkpoints.header(f).config(), config, latest);
+            }
+        }
+        Files.createDirectories(runDir);
+        writeText(runDir.resolve("config.yaml"), ConfigLoader.toYaml(config));
+        ShardSet train = ShardSet.open(config.shardsPath(), List.of(Split.parse(config.data().trainSplit())));
+        if (train.isEmpty()) {
+            throw new IllegalArgumentException("no finished shards of split '" + config.data().trainSplit() + "' in "
+                    + config.shards());
+        }
+        ShardSet val = config.eval().windows() > 0
+                ? ShardSet.open(config.shardsPath(), List.of(Split.parse(config.data().valSplit()))) : null;
+        if (val != null && val.isEmpty()) {
+            LOG.warn("no shards of split '{}' in {}: no validation loss will be computed", config.data().valSplit(),
+                    config.shards());
+        }
+        TransformerConfig mc = ModelSpec.of(config, train.layout());
+        Device device = config.deviceList().get(0);
+        RqTransformer model = latest != null ? Checkpoints.loadModel(latest, device)
+                : RqTransformer.initialize(mc, device, config.seed());
+        try {
+            if (!model.config().equals(mc)) {
+                throw new IllegalArgumentException("the checkpoint's model " + model.config() + " is not the one the "
+                        + "config and shards describe: " + mc);
+            }
+            if (latest != null) {
+                LOG.info("resuming from {}", latest);
+            }
+            return new Pretrainer(config, train, val, model, checkpoints, latest);
+        } catch (IOException | RuntimeException e) {
+            model.close();
+            throw e;
+        }
+    }
+
+    /** Sections that decide the numbers: a resumed run must keep them. */
+    private static void requireSameRun(PretrainConfig saved, PretrainConfig now, Path checkpoint) {
+        ObjectNode a = ConfigLoader.toTree(saved);
+        ObjectNode b = ConfigLoader.toTree(now);
+        List<String> differ = new ArrayList<>();
+        for (String key : List.of("shards", "seed", "model", "data", "optim")) {
+            if (!a.path(key).equals(b.path(key))) {
+                differ.add(key + " (checkpoint " + a.path(key) + ", now " + b.path(key) + ")");
+            }
+        }
+        if (!differ.isEmpty()) {
+            throw new IllegalArgumentException("cannot resume " + checkpoint + " exactly: " + String.join("; ", differ)
+                    + " changed; undo the change or start a new run_dir");
+        }
+    }
+
+    /** Runs to {@code optim.steps}. */
+    public Result run() throws IOException {
+        return run(s -> { });
+    }
+
+    /** Runs to {@code optim.steps}, calling {@code listener} after every step. */
+    public Result run(StepListener listener) throws IOException {
+        long total = config.optim().steps();
+        Path runDir = config.runPath();
+        List<String> names = layout.modalities().stream().map(m -> m.name()).toList();
+        List<String> trainColumns = new ArrayList<>(List.of("epoch", "lr", "loss", "grad_norm", "tokens_per_s",
+                "elapsed_s", "rss_mib"));
+        names.forEach(n -> trainColumns.add("loss/" + n));
+        List<String> valColumns = new ArrayList<>(List.of("val_loss"));
+        names.forEach(n -> valColumns.add("val_loss/" + n));
+        Validation.Result unigram = validation.isEmpty() ? null : validation.unigramEntropy();
+        if (unigram != null) {
+            LOG.info("unigram entropy of the validation tokens (nats): {}", format(unigram));
+        }
+        Validation.Result lastVal = null;
+        long tokensPerStep = (long) config.data().batchSize() * config.data().contextSeconds() * layout.size();
+        long t0 = System.nanoTime();
+        runStart = t0;
+        long stepsAtStart = step;
+        try (MetricsLog log = MetricsLog.open(runDir, step, trainColumns, valColumns);
+                Progress progress = Progress.start("pretrain", step, total, "steps", LOG)) {
+            if (step == 0 && !validation.isEmpty()) {
+                lastVal = validate(log);
+            }
+            long intervalStart = System.nanoTime();
+            long intervalSteps = 0;
+            while (step < total) {
+                boolean logNow = (step + 1) % config.log().every() == 0 || step + 1 == total;
+                StepStats s = trainStep(logNow);
+                step++;
+                intervalSteps++;
+                if (logNow) {
+                    double seconds = (System.nanoTime() - intervalStart) / 1e9;
+                    double tps = intervalSteps * tokensPerStep / seconds;
+                    Map<String, Double> row = new LinkedHashMap<>();
+                    row.put("epoch", (double) position.epoch());
+                    row.put("lr", s.lr());
+                    row.put("loss", s.loss());
+                    row.put("grad_norm", s.gradNorm());
+                    row.put("tokens_per_s", tps);
+                    row.put("elapsed_s", elapsed(t0));
+                    row.put("rss_mib", ProcessMemory.rssMiB());
+                    for (int i = 0; i < names.size(); i++) {
+                        row.put("loss/" + names.get(i), s.perModality()[i]);
+                    }
+                    log.train(step, row);
+                    progress.update(step, String.format(Locale.ROOT, "loss %.4f, %.0f tok/s", s.loss(), tps));
+                    intervalStart = System.nanoTime();
+                    intervalSteps = 0;
+                }
+                long every = config.eval().every();
+                if (!validation.isEmpty() && ((every > 0 && step % every == 0) || step == total)) {
+                    lastVal = validate(log);
+                }
+                long ck = config.checkpoint().every();
+                if ((ck > 0 && step % ck == 0) || step == total) {
+                    Path file = checkpoints.stepFile(step);
+                    checkpoints.save(file, model, optimizer, state(t0), config);
+                    checkpoints.prune(config.checkpoint().keepLast());
+                }
+                listener.afterStep(step);
+            }
+            double trainSeconds = (System.nanoTime() - t0) / 1e9;
+            double tokensPerSecond = (step - stepsAtStart) * tokensPerStep / Math.max(trainSeconds, 1e-9);
+            Path png = null;
+            if (config.log().plot()) {
+                png = runDir.resolve("loss.png");
+                LossCurves.write(png, log.rows(), names, unigram == null ? Map.of() : unigram.perModality());
+            }
+            Path bundle = config.bundle().save() ? saveBundle() : null;
+            if (lastVal == null && !validation.isEmpty()) {
+                lastVal = validation.evaluate(model);
+            }
+            Result result = new Result(step, lastVal, unigram, tokensPerSecond, ProcessMemory.peakRssMiB(), runDir,
+                    bundle, png);
+            writeSummary(result);
+            return result;
+        }
+    }
+
+    private double elapsed(long t0) {
+        return elapsedBefore + (System.nanoTime() - t0) / 1e9;
+    }
+
+    private TrainingState state(long t0) {
+        return new TrainingState(step, position, rng.state(), bestValLoss, bestStep, elapsed(t0));
+    }
+
+    /** What one step reports (host values; NaN when the step was not logged). */
+    private record StepStats(double lr, double loss, double gradNorm, double[] perModality) {
+    }
+
+    /** One optimiser step (see the class comment). */
+    private StepStats trainStep(boolean fetch) {
+        double lr = schedule.at(step);
+        if (modelConfig.dropout() > 0) {
+            // Dropout draws from libtorch's generator: seed it per step so a resumed run draws the same masks.
+            Engine.getInstance().setRandomSeed((int) (config.seed() * 1_000_003L + step));
+        }
+        int batch = config.data().batchSize();
+        WindowDataset.Batch next = data.next(position, batch);
+        int m = layout.size();
+        ModalityMasks masks = masker.sample(batch, m, next.batch().presence(), (RandomGenerator) rng::nextLong);
+        int accum = config.data().gradAccumSteps();
+        int shares = accum * replicas.size();
+        int share = batch / shares;
+        double lossSum = 0;
+        double[] modalitySum = new double[m];
+        int[] modalityCount = new int[m];
+        for (int a = 0; a < accum; a++) {
+            for (int r = 0; r < replicas.size(); r++) {
+                int from = (a * replicas.size() + r) * share;
+                RqTransformer replica = replicas.replica(r);
+                try (NDManager scope = replica.parameters().manager().newSubManager();
+                        GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                    TrainingOutput out = replica.trainingForward(samples(next.batch(), from, from + share),
+                            masks(masks, m, from, from + share), scope);
+                    NDArray loss = shares == 1 ? out.loss() : out.loss().mul(1f / shares);
+                    gc.backward(loss);
+                    if (fetch) {
+                        lossSum += out.lossValue();
+                        float[] pm = out.perModalityLoss();
+                        for (int i = 0; i < m; i++) {
+                            if (Float.isFinite(pm[i])) {
+                                modalitySum[i] += pm[i];
+                                modalityCount[i]++;
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        double gradNorm = Double.NaN;
+        try (NDManager scope = model.parameters().manager().newSubManager()) {
+            replicas.sumGradientsIntoMaster(scope);
+            NDArray norm = optimizer.step(lr, scope);
+            replicas.copyWeightsFromMaster(scope);
+            if (fetch) {
+                gradNorm = norm.getFloat();
+            }
+        }
+        position = next.next();
+        double[] perModality = new double[m];
+        for (int i = 0; i < m; i++) {
+            perModality[i] = modalityCount[i] > 0 ? modalitySum[i] / modalityCount[i] : Double.NaN;
+        }
+        return new StepStats(lr, fetch ? lossSum / shares : Double.NaN, gradNorm, perModality);
+    }
+
+    /** Samples {@code [from, to)} of a batch. */
+    static TokenBatch samples(TokenBatch b, int from, int to) {
+        if (from == 0 && to == b.batch()) {
+            return b;
+        }
+        int per = b.seconds() * b.totalK();
+        int[] tokens = new int[(to - from) * per];
+        for (int s = from; s < to; s++) {
+            for (int t = 0; t < b.seconds(); t++) {
+                for (int c = 0; c < b.totalK(); c++) {
+                    tokens[(s - from) * per + t * b.totalK() + c] = b.token(s, t, c);
+                }
+            }
+        }
+        int m = b.modalities();
+        return TokenBatch.of(to - from, b.seconds(), b.totalK(), tokens,
+                Arrays.copyOfRange(b.presence(), from * m, to * m), Arrays.copyOfRange(b.channelIds(), from * m, to * m));
+    }
+
+    private static ModalityMasks masks(ModalityMasks all, int m, int from, int to) {
+        if (from == 0 && to * m == all.presence().length) {
+            return all;
+        }
+        return new ModalityMasks(Arrays.copyOfRange(all.presence(), from * m, to * m),
+                all.groupIds() == null ? null : Arrays.copyOfRange(all.groupIds(), from * m, to * m));
+    }
+
+    private Validation.Result validate(MetricsLog log) throws IOException {
+        Validation.Result r = validation.evaluate(model);
+        Map<String, Double> row = new LinkedHashMap<>();
+        row.put("val_loss", r.loss());
+        r.perModality().forEach((k, v) -> row.put("val_loss/" + k, v));
+        log.validation(step, row);
+        LOG.info("step {}: validation loss {} ({})", step, String.format(Locale.ROOT, "%.4f", r.loss()), format(r));
+        if (Double.isFinite(r.loss()) && (Double.isNaN(bestValLoss) || r.loss() < bestValLoss)) {
+            bestValLoss = r.loss();
+            bestStep = step;
+            if (step > 0) {
+                checkpoints.save(checkpoints.dir().resolve(Checkpoints.BEST), model, optimizer,
+                        state(runStart), config);
+            }
+        }
+        return r;
+    }
+
+    private static String format(Validation.Result r) {
+        StringBuilder b = new StringBuilder();
+        r.perModality().forEach((k, v) -> b.append(b.length() == 0 ? "" : ", ").append(k).append(' ')
+                .append(String.format(Locale.ROOT, "%.3f", v)));
+        return b.toString();
+    }
+
+    private Path saveBundle() throws IOException {
+        Path target = config.runPath().resolve("model.safetensors");
+        Path source = Path.of(config.tokenizers() != null ? config.tokenizers() : trainShards.info().tokenizerSource());
+        if (!Files.exists(source)) {
+            LOG.warn("tokenizers {} not found: writing the model alone to {} (bundle it with its tokenizers to embed)",
+                    source, target);
+            model.save(target);
+            return target;
+        }
+        TrainedBundle.write(target, model, source, trainShards.info(), config.bundle().dtype());
+        LOG.info("saved the trained model with its tokenizers: {}", target);
+        return target;
+    }
+
+    private void writeSummary(Result r) throws IOException {
+        ObjectNode s = ConfigLoader.JSON.createObjectNode();
+        s.put("steps", r.steps());
+        s.put("parameters", model.parameters().count());
+        s.put("tokens_per_second", r.tokensPerSecond());
+        s.put("peak_rss_mib", r.peakRssMiB());
+        s.put("best_val_loss", Double.isFinite(bestValLoss) ? bestValLoss : null);
+        s.put("best_step", bestStep);
+        if (r.validation() != null) {
+            s.put("val_loss", r.validation().loss());
+            s.set("val_loss_per_modality", ConfigLoader.JSON.valueToTree(r.validation().perModality()));
+        }
+        if (r.unigram() != null) {
+            s.put("unigram_entropy", r.unigram().loss());
+            s.set("unigram_entropy_per_modality", ConfigLoader.JSON.valueToTree(r.unigram().perModality()));
+        }
+        s.put("bundle", r.bundle() == null ? null : r.bundle().toString());
+        writeText(config.runPath().resolve("summary.json"), s.toPrettyString() + "\n");
+    }
+
+    private static void writeText(Path file, String text) throws IOException {
+        try (AtomicFile f = AtomicFile.create(file)) {
+            f.stream().write(text.getBytes(StandardCharsets.UTF_8));
+            f.commit();
+        }
+    }
+
+    /** Steps done so far. */
+    public long step() {
+        return step;
+    }
+
+    /** The model being trained (replica 0). */
+    public RqTransformer model() {
+        return model;
+    }
+
+    public PretrainConfig config() {
+        return config;
+    }
+
+    /** The validation set (empty when there is none). */
+    public Validation validation() {
+        return validation;
+    }
+
+    @Override
+    public void close() {
+        replicas.close();
+        optimizer.close();
+        model.close();
+    }
+}

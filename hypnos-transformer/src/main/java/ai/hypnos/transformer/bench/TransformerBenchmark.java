@@ -1,0 +1,355 @@
+package ai.hypnos.transformer.bench;
+
+import ai.djl.Device;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.GradientCollector;
+import ai.hypnos.transformer.Preset;
+import ai.hypnos.transformer.RqTransformer;
+import ai.hypnos.transformer.TokenBatch;
+import ai.hypnos.transformer.TransformerConfig;
+import ai.hypnos.transformer.embed.EmbedOptions;
+import ai.hypnos.transformer.masking.ModalityMasker;
+import ai.hypnos.transformer.nn.OpCounter;
+import ai.hypnos.transformer.stream.StreamOptions;
+import ai.hypnos.transformer.stream.StreamingSession;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The transformer benchmark ({@code hypnos bench transformer}): on one preset with the eight
+ * standard modalities, (a) embed a night of random tokens in chunks — wall time, peak memory,
+ * GFLOP/s against this machine's fp32 matmul peak measured in the same run (2048³ through DJL);
+ * (b) streaming latency per second (median, p99); (c) training throughput (forward + backward of
+ * the next-token loss); and, optionally, the same workloads on the same weights in PyTorch
+ * ({@code bench/transformer/peer_torch.py}), side by side. Results as JSON.
+ */
+public final class TransformerBenchmark {
+    private static final Logger LOG = LoggerFactory.getLogger(TransformerBenchmark.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /**
+     * @param preset       model size
+     * @param seconds      night length for (a)
+     * @param chunkTokens  chunk of embedding inference
+     * @param streamSteps  seconds streamed for (b) (after 30 warm-up seconds)
+     * @param trainBatch   batch of (c)
+     * @param trainSeconds sequence length of (c)
+     * @param trainSteps   timed training steps (best is reported; one warm-up step before)
+     * @param device       where the model runs
+     * @param seed         initialisation and token seed
+     * @param save         if not null, the initialised model is written here (published layout)
+     * @param peer         run the PyTorch peer
+     * @param python       Python with torch for the peer
+     * @param peerScript   the peer script
+     */
+    public record Options(Preset preset, int seconds, int chunkTokens, int streamSteps, int trainBatch,
+            int trainSeconds, int trainSteps, Device device, long seed, Path save, boolean peer, String python,
+            Path peerScript) {
+    }
+
+    private final Options o;
+
+    public TransformerBenchmark(Options options) {
+        this.o = options;
+    }
+
+    /** Runs every workload and returns the results as one JSON object. */
+    public ObjectNode run() throws IOException, InterruptedException {
+        TransformerConfig config = o.preset().config();
+        FlopModel flops = new FlopModel(config);
+        ObjectNode out = JSON.createObjectNode();
+        out.put("preset", o.preset().name().toLowerCase(java.util.Locale.ROOT));
+        out.put("device", o.device().toString());
+        out.put("threads", intraOpThreads());
+        out.put("parameters", ai.hypnos.transformer.weights.ParameterLayout.of(config).parameterCount());
+        double peak = matmulPeakGflops(o.device());
+        out.put("matmul_peak_gflops", peak);
+        LOG.info("fp32 matmul peak (2048^3 through DJL): {} GFLOP/s", String.format("%.1f", peak));
+        Path bundle = o.save();
+        try (RqTransformer model = RqTransformer.initialize(config, o.device(), o.seed())) {
+            if (bundle == null && o.peer()) {
+                bundle = Files.createTempFile("hypnos-bench-", ".safetensors");
+                bundle.toFile().deleteOnExit();
+            }
+            if (bundle != null) {
+                model.save(bundle);
+                out.put("bundle", bundle.toString());
+            }
+            out.set("embed", embed(model, flops, peak));
+            out.set("stream", stream(model));
+            out.set("train", train(model, flops, peak));
+        }
+        if (o.peer()) {
+            out.set("peer", peer(bundle, flops, peak));
+        }
+        return out;
+    }
+
+    /** Best of 5 runs of a 2048³ float32 matmul: the machine's practical fp32 peak. */
+    public static double matmulPeakGflops(Device device) {
+        int n = 2048;
+        double best = 0;
+        try (NDManager m = NDManager.newBaseManager(device)) {
+            NDArray a = m.randomNormal(new Shape(n, n));
+            NDArray b = m.randomNormal(new Shape(n, n));
+            for (int r = 0; r < 6; r++) {
+                long t0 = System.nanoTime();
+                try (NDArray c = a.matMul(b)) {
+                    c.getFloat(0, 0); // forces completion on asynchronous devices
+                }
+                double s = (System.nanoTime() - t0) / 1e9;
+                best = Math.max(best, 2.0 * n * n * n / s / 1e9);
+            }
+        }
+        return best;
+    }
+
+    private ObjectNode embed(RqTransformer model, FlopModel flops, double peak) {
+        TokenBatch night = randomNight(model, 1, o.seconds(), o.seed());
+        resetPeaks();
+        OpCounter.setEnabled(true);
+        OpCounter.reset();
+        long t0 = System.nanoTime();
+        model.embed(night, new EmbedOptions(o.chunkTokens()));
+        double wall = (System.nanoTime() - t0) / 1e9;
+        long ops = OpCounter.reset();
+        OpCounter.setEnabled(false);
+        double f = flops.embed(o.seconds(), o.chunkTokens(), model.layout().numModalities());
+        ObjectNode r = JSON.createObjectNode();
+        r.put("seconds", o.seconds());
+        r.put("chunk_tokens", o.chunkTokens());
+        r.put("wall_s", wall);
+        r.put("modality_seconds_per_s", o.seconds() * (double) model.layout().numModalities() / wall);
+        r.put("gflop", f / 1e9);
+        r.put("gflops", f / wall / 1e9);
+        r.put("mfu", f / wall / 1e9 / peak);
+        r.put("peak_rss_mb", peakRssMb());
+        r.put("peak_heap_mb", peakHeapMb());
+        r.put("ops_per_chunk", ops / (double) ((o.seconds() + o.chunkTokens() - 1) / o.chunkTokens()));
+        LOG.info("embed: {} s of 8 modalities in {} s", o.seconds(), String.format("%.2f", wall));
+        return r;
+    }
+
+    private ObjectNode stream(RqTransformer model) {
+        int m = model.layout().numModalities();
+        boolean[] presence = new boolean[m];
+        Arrays.fill(presence, true);
+        int[] channels = TokenBatch.defaultChannelIds(model.layout());
+        TokenBatch tokens = randomNight(model, 1, Math.min(o.streamSteps() + 30, 4096), o.seed() + 1);
+        double[] ms = new double[o.streamSteps()];
+        OpCounter.setEnabled(true);
+        long ops;
+        try (StreamingSession s = model.stream(new StreamOptions(presence, channels, o.chunkTokens()))) {
+            int[] row = new int[tokens.totalK()];
+            for (int t = 0; t < 30; t++) {
+                s.push(row(tokens, t % tokens.seconds(), row));
+            }
+            OpCounter.reset();
+            for (int t = 0; t < ms.length; t++) {
+                row(tokens, (t + 30) % tokens.seconds(), row);
+                long t0 = System.nanoTime();
+                s.push(row);
+                ms[t] = (System.nanoTime() - t0) / 1e6;
+            }
+            ops = OpCounter.reset();
+        }
+        OpCounter.setEnabled(false);
+        double[] sorted = ms.clone();
+        Arrays.sort(sorted);
+        ObjectNode r = JSON.createObjectNode();
+        r.put("steps", ms.length);
+        r.put("median_ms", sorted[sorted.length / 2]);
+        r.put("p99_ms", sorted[Math.min(sorted.length - 1, (int) Math.ceil(0.99 * sorted.length) - 1)]);
+        r.put("mean_ms", Arrays.stream(ms).average().orElse(0));
+        r.put("ops_per_step", ops / (double) ms.length);
+        LOG.info("stream: median {} ms per second", String.format("%.2f", sorted[sorted.length / 2]));
+        return r;
+    }
+
+    private ObjectNode train(RqTransformer model, FlopModel flops, double peak) {
+        TokenBatch batch = randomNight(model, o.trainBatch(), o.trainSeconds(), o.seed() + 2);
+        ModalityMasker masker = ModalityMasker.fromConfig(model.config());
+        SplittableRandom rng = new SplittableRandom(o.seed());
+        model.parameters().requireGradients(true);
+        resetPeaks();
+        double best = Double.POSITIVE_INFINITY;
+        long ops = 0;
+        float loss = Float.NaN;
+        OpCounter.setEnabled(true);
+        for (int step = 0; step <= o.trainSteps(); step++) {
+            OpCounter.reset();
+            long t0 = System.nanoTime();
+            try (NDManager m = model.parameters().manager().newSubManager();
+                    GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                var out = model.trainingForward(batch, masker.sample(batch.batch(), model.layout().numModalities(),
+                        batch.presence(), rng), m);
+                gc.backward(out.loss());
+                loss = out.lossValue();
+            }
+            model.parameters().zeroGradients();
+            double s = (System.nanoTime() - t0) / 1e9;
+            ops = OpCounter.reset();
+            if (step > 0) {
+                best = Math.min(best, s);
+            }
+            LOG.info("train step {}: {} s", step, String.format("%.2f", s));
+        }
+        OpCounter.setEnabled(false);
+        model.parameters().requireGradients(false);
+        double f = flops.trainingStep(o.trainBatch(), o.trainSeconds());
+        int m = model.layout().numModalities();
+        ObjectNode r = JSON.createObjectNode();
+        r.put("batch", o.trainBatch());
+        r.put("seconds", o.trainSeconds());
+        r.put("step_s", best);
+        r.put("loss", loss);
+        r.put("modality_seconds_per_s", o.trainBatch() * o.trainSeconds() * (double) m / best);
+        r.put("tokens_per_s", o.trainBatch() * o.trainSeconds() * (double) model.layout().totalK() / best);
+        r.put("gflops", f / best / 1e9);
+        r.put("mfu", f / best / 1e9 / peak);
+        r.put("peak_rss_mb", peakRssMb());
+        r.put("ops_per_step", ops);
+        return r;
+    }
+
+    private JsonNode peer(Path bundle, FlopModel flops, double peak) throws IOException, InterruptedException {
+        ObjectNode r = JSON.createObjectNode();
+        if (!Files.exists(o.peerScript())) {
+            r.put("skipped", "peer script " + o.peerScript() + " not found (run from the repository root)");
+            return r;
+        }
+        TransformerConfig c = o.preset().config();
+        for (String attention : List.of("dense", "blockwise")) {
+            List<String> cmd = new ArrayList<>(List.of(o.python(), o.peerScript().toString(), bundle.toString(),
+                    "--seconds", Integer.toString(o.seconds()), "--chunk", Integer.toString(o.chunkTokens()),
+                    "--batch", Integer.toString(o.trainBatch()), "--train-seconds", Integer.toString(o.trainSeconds()),
+                    "--steps", Integer.toString(Math.max(1, o.trainSteps())), "--attention", attention,
+                    "--threads", Integer.toString(intraOpThreads())));
+            LOG.info("running peer: {}", String.join(" ", cmd));
+            Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+            String text = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (!p.waitFor(6, TimeUnit.HOURS) || p.exitValue() != 0) {
+                r.put("error_" + attention, "peer failed: " + (p.isAlive() ? "timeout" : "exit " + p.exitValue()));
+                continue;
+            }
+            ObjectNode side = r.putObject(attention);
+            for (String line : text.strip().split("\n")) {
+                if (!line.startsWith("{")) {
+                    continue;
+                }
+                JsonNode j = JSON.readTree(line);
+                ObjectNode w = (ObjectNode) j;
+                if ("embed".equals(j.path("workload").asText())) {
+                    double f = flops.embed(o.seconds(), o.chunkTokens(), c.numModalities());
+                    w.put("gflops", f / j.get("wall_s").asDouble() / 1e9);
+                    w.put("mfu", f / j.get("wall_s").asDouble() / 1e9 / peak);
+                    side.set("embed", w);
+                } else if ("train".equals(j.path("workload").asText())) {
+                    double f = flops.trainingStep(o.trainBatch(), o.trainSeconds());
+                    w.put("gflops", f / j.get("step_s").asDouble() / 1e9);
+                    w.put("tokens_per_s", o.trainBatch() * o.trainSeconds()
+                            * (double) new ai.hypnos.transformer.ModalityLayout(c.modalities()).totalK()
+                            / j.get("step_s").asDouble());
+                    side.set("train", w);
+                }
+            }
+        }
+        return r;
+    }
+
+    /** libtorch's intra-op thread count as DJL sets it (its property, else the processor count). */
+    static int intraOpThreads() {
+        return Integer.getInteger("ai.djl.pytorch.num_threads", Runtime.getRuntime().availableProcessors());
+    }
+
+    /** Uniform random tokens for all modalities, all present, standard channel ids. */
+    static TokenBatch randomNight(RqTransformer model, int batch, int seconds, long seed) {
+        var layout = model.layout();
+        int k = layout.totalK();
+        int[] vocab = new int[k];
+        for (int i = 0; i < layout.numModalities(); i++) {
+            for (int q = 0; q < layout.modality(i).numQuantizers(); q++) {
+                vocab[layout.columnOffset(i) + q] = layout.modality(i).codebookSize();
+            }
+        }
+        SplittableRandom r = new SplittableRandom(seed);
+        int[] tokens = new int[batch * seconds * k];
+        for (int i = 0; i < tokens.length; i++) {
+            tokens[i] = r.nextInt(vocab[i % k]);
+        }
+        int m = layout.numModalities();
+        boolean[] presence = new boolean[batch * m];
+        Arrays.fill(presence, true);
+        int[] channels = new int[batch * m];
+        int[] def = TokenBatch.defaultChannelIds(layout);
+        for (int b = 0; b < batch; b++) {
+            System.arraycopy(def, 0, channels, b * m, m);
+        }
+        return TokenBatch.of(batch, seconds, k, tokens, presence, channels);
+    }
+
+    private static int[] row(TokenBatch b, int t, int[] row) {
+        for (int c = 0; c < row.length; c++) {
+            row[c] = b.token(0, t, c);
+        }
+        return row;
+    }
+
+    /** Resets the process's peak RSS (Linux {@code clear_refs} 5) and the heap pools' peaks. */
+    static void resetPeaks() {
+        System.gc();
+        try {
+            Files.writeString(Path.of("/proc/self/clear_refs"), "5");
+        } catch (IOException | UnsupportedOperationException e) {
+            LOG.debug("cannot reset the peak RSS: {}", e.toString());
+        }
+        for (MemoryPoolMXBean p : ManagementFactory.getMemoryPoolMXBeans()) {
+            if (p.getType() == MemoryType.HEAP) {
+                p.resetPeakUsage();
+            }
+        }
+    }
+
+    /** Peak resident memory of the process since the last reset (Linux VmHWM), MB; heap and native. */
+    static double peakRssMb() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("VmHWM:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024.0;
+                }
+            }
+        } catch (IOException e) {
+            LOG.debug("no /proc/self/status: {}", e.toString());
+        }
+        return Double.NaN;
+    }
+
+    /** Sum of the heap pools' peaks since the last reset, MB (an upper bound of the heap's peak). */
+    static double peakHeapMb() {
+        long sum = 0;
+        for (MemoryPoolMXBean p : ManagementFactory.getMemoryPoolMXBeans()) {
+            if (p.getType() == MemoryType.HEAP) {
+                sum += p.getPeakUsage().getUsed();
+            }
+        }
+        return sum / 1048576.0;
+    }
+}

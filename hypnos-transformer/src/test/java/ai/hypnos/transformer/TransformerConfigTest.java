@@ -1,0 +1,106 @@
+package ai.hypnos.transformer;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.hypnos.transformer.weights.ParameterLayout;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Test;
+
+class TransformerConfigTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private static JsonNode json(String s) throws Exception {
+        return JSON.readTree(s);
+    }
+
+    @Test
+    void readsTheReferenceTinyKwargsWithReferenceDefaults() throws Exception {
+        TransformerConfig c = TransformerConfig.fromModelKwargs(json("{\"embed_dim\": 32, \"temporal_depth\": 2, "
+                + "\"temporal_heads\": 2, \"depth_depth\": 1, \"depth_heads\": 1, \"max_seq_len\": 4096, "
+                + "\"dropout\": 0.0, \"sliding_window\": 8, \"channel_embeddings\": true, \"use_cls\": false, "
+                + "\"qk_norm\": true, \"causal\": true}"), TestModels.fourModalities());
+        assertEquals(32, c.embedDim());
+        assertEquals(32, c.depthDim());
+        assertTrue(c.depthTablesTied());
+        assertEquals(128, c.temporalFeedForward());
+        assertEquals(8, c.windowOfLayer(0));
+        assertEquals(8, c.windowOfLayer(1));
+        assertEquals(2, c.numModalityLayers());
+        assertEquals(0.01, c.layerScaleInit());
+        assertNull(c.modalityGroupingAlpha());
+        // Round trip through our explicit kwargs.
+        assertEquals(c, TransformerConfig.fromModelKwargs(c.toModelKwargs(), c.modalities()));
+    }
+
+    @Test
+    void globalLayersAndModalityLayerScheduleFollowTheReference() throws Exception {
+        TransformerConfig c = TransformerConfig.fromModelKwargs(json("{\"temporal_depth\": 6, \"sliding_window\": 64,"
+                + " \"global_every_n\": 3, \"global_window\": 256, \"modality_attn_every_n\": 2, "
+                + "\"modality_attn_start_layer\": 1, \"use_cls\": false}"), TestModels.fourModalities());
+        int[] windows = new int[6];
+        for (int i = 0; i < 6; i++) {
+            windows[i] = c.windowOfLayer(i);
+        }
+        assertEquals("[64, 64, 256, 64, 64, 256]", java.util.Arrays.toString(windows));
+        // Layers i >= 1 with (i - 1 + 1) % 2 == 0: 2 and 4.
+        assertFalse(c.hasModalityLayerAfter(0));
+        assertFalse(c.hasModalityLayerAfter(1));
+        assertTrue(c.hasModalityLayerAfter(2));
+        assertTrue(c.hasModalityLayerAfter(4));
+        assertEquals(2, c.numModalityLayers());
+        TransformerConfig full = TransformerConfig.fromModelKwargs(json("{\"use_cls\": false}"),
+                TestModels.fourModalities());
+        assertEquals(0, full.windowOfLayer(3), "no windows configured: plain causal attention");
+        assertEquals(512, full.embedDim());
+    }
+
+    @Test
+    void rejectsWhatItCannotHonour() throws Exception {
+        var mods = TestModels.fourModalities();
+        assertTrue(assertThrows(IllegalArgumentException.class,
+                () -> TransformerConfig.fromModelKwargs(json("{\"use_cls\": true}"), mods)).getMessage().contains("use_cls"));
+        assertTrue(assertThrows(IllegalArgumentException.class,
+                () -> TransformerConfig.fromModelKwargs(json("{\"use_cls\": false, \"fancy\": 1}"), mods)).getMessage()
+                .contains("fancy"));
+        assertThrows(IllegalArgumentException.class,
+                () -> TransformerConfig.fromModelKwargs(json("{\"use_cls\": false, \"causal\": false}"), mods));
+        assertThrows(IllegalArgumentException.class,
+                () -> TransformerConfig.fromModelKwargs(json("{\"use_cls\": false, \"embed_dim\": 30, "
+                        + "\"temporal_heads\": 4}"), mods));
+        assertThrows(IllegalArgumentException.class,
+                () -> TransformerConfig.fromModelKwargs(json("{\"use_cls\": false, \"embed_dim\": \"big\"}"), mods));
+    }
+
+    @Test
+    void presetsHaveTheDesignSizes() {
+        TransformerConfig small = Preset.SMALL.config();
+        assertEquals(256, small.embedDim());
+        assertEquals(4, small.temporalDepth());
+        assertEquals(4, small.temporalHeads());
+        assertEquals(64, small.windowOfLayer(0));
+        assertEquals(8, small.numModalities());
+        TransformerConfig base = Preset.BASE.config();
+        assertEquals(768, base.embedDim());
+        assertEquals(12, base.temporalDepth());
+        assertEquals(256, base.windowOfLayer(3));
+        assertEquals(64, base.windowOfLayer(4));
+        assertEquals(Preset.TINY, Preset.parse(" Tiny"));
+        assertTrue(ParameterLayout.of(Preset.TINY.config()).parameterCount() > 0);
+    }
+
+    @Test
+    void layoutGroupsModalitiesByTokenizer() {
+        ModalityLayout l = new ModalityLayout(Preset.standardModalities(8, 2048));
+        assertEquals(5, l.numGroups());
+        assertEquals("eeg_c3", l.leader(l.groupOf(1)));
+        assertEquals("resp_abd", l.leader(l.groupOf(7)));
+        assertEquals(64, l.totalK());
+        assertEquals(16, l.columnOffset(2));
+        assertEquals(5 * 8 * 2048, l.tableRows());
+    }
+}
