@@ -21,7 +21,7 @@ import java.util.Set;
  *   <li>{@code channelAliases}: extra file label → modality name ({@code "EEG Left" → "eeg_c3"}),
  *       tried before the built-in alias table.</li>
  *   <li>{@code modalities}: use only these of the bundle's modalities (empty: all present).</li>
- *   <li>{@code preprocessThreads}: modalities preprocessed in parallel per recording.</li>
+ *   <li>{@code threads}: modalities preprocessed and tokenized in parallel per recording.</li>
  * </ul>
  */
 public final class EmbedOptions {
@@ -35,16 +35,16 @@ public final class EmbedOptions {
     private final OutputType outputType;
     private final Map<String, String> channelAliases;
     private final Set<String> modalities;
-    private final int preprocessThreads;
+    private final int threads;
 
     private EmbedOptions(double notchHz, int chunkTokens, OutputType outputType, Map<String, String> channelAliases,
-            Set<String> modalities, int preprocessThreads) {
+            Set<String> modalities, int threads) {
         this.notchHz = notchHz;
         this.chunkTokens = chunkTokens;
         this.outputType = outputType;
         this.channelAliases = Collections.unmodifiableMap(new LinkedHashMap<>(channelAliases));
         this.modalities = Collections.unmodifiableSet(new LinkedHashSet<>(modalities));
-        this.preprocessThreads = preprocessThreads;
+        this.threads = threads;
     }
 
     /** Notch 50 Hz, chunks of 2048 s, float16 output, no extra aliases, all modalities, one thread per core (≤ 8). */
@@ -58,7 +58,7 @@ public final class EmbedOptions {
         if (!(hz > 0) || !Double.isFinite(hz)) {
             throw new IllegalArgumentException("notch frequency must be positive, got " + hz);
         }
-        return new EmbedOptions(hz, chunkTokens, outputType, channelAliases, modalities, preprocessThreads);
+        return new EmbedOptions(hz, chunkTokens, outputType, channelAliases, modalities, threads);
     }
 
     /** Seconds per transformer chunk (at least 1). */
@@ -66,27 +66,27 @@ public final class EmbedOptions {
         if (tokens < 1) {
             throw new IllegalArgumentException("chunk must be at least 1 token, got " + tokens);
         }
-        return new EmbedOptions(notchHz, tokens, outputType, channelAliases, modalities, preprocessThreads);
+        return new EmbedOptions(notchHz, tokens, outputType, channelAliases, modalities, threads);
     }
 
     public EmbedOptions withOutputType(OutputType type) {
         return new EmbedOptions(notchHz, chunkTokens, java.util.Objects.requireNonNull(type), channelAliases, modalities,
-                preprocessThreads);
+                threads);
     }
 
     /** Extra channel aliases: file label → modality name ({@code "eeg_c3"}). */
     public EmbedOptions withChannelAliases(Map<String, String> labelToModality) {
-        return new EmbedOptions(notchHz, chunkTokens, outputType, labelToModality, modalities, preprocessThreads);
+        return new EmbedOptions(notchHz, chunkTokens, outputType, labelToModality, modalities, threads);
     }
 
     /** Only these modalities of the bundle are used (empty: all). Unknown names fail when embedding. */
     public EmbedOptions withModalities(Collection<String> names) {
         return new EmbedOptions(notchHz, chunkTokens, outputType, channelAliases, new LinkedHashSet<>(names),
-                preprocessThreads);
+                threads);
     }
 
-    /** Modalities preprocessed in parallel (at least 1). */
-    public EmbedOptions withPreprocessThreads(int threads) {
+    /** Modalities preprocessed and tokenized in parallel (at least 1). */
+    public EmbedOptions withThreads(int threads) {
         if (threads < 1) {
             throw new IllegalArgumentException("threads must be at least 1, got " + threads);
         }
@@ -114,8 +114,13 @@ public final class EmbedOptions {
         return modalities;
     }
 
-    public int preprocessThreads() {
-        return preprocessThreads;
+    /** The same as {@link #withThreads} (the name under which the trainer first used it). */
+    public EmbedOptions withPreprocessThreads(int threads) {
+        return withThreads(threads);
+    }
+
+    public int threads() {
+        return threads;
     }
 
     @Override

@@ -102,7 +102,7 @@ public final class HypnosModel implements AutoCloseable {
      */
     public Embeddings embedSignals(Map<String, float[]> preprocessed, EmbedOptions embedOptions) {
         requireOpen();
-        return embedTokens(pipeline.tokenize(preprocessed, null, List.of()), embedOptions);
+        return embedTokens(pipeline.tokenize(preprocessed, null, List.of(), embedOptions.threads()), embedOptions);
     }
 
     /** Embeds tokens (e.g. from a token shard). */
@@ -125,13 +125,13 @@ public final class HypnosModel implements AutoCloseable {
     public TokenizedRecording tokenize(Recording recording, EmbedOptions embedOptions) throws IOException {
         requireOpen();
         RecordingPipeline.Preprocessed p = pipeline.preprocess(recording, embedOptions);
-        return pipeline.tokenize(p.signals(), p.report(), p.notes());
+        return pipeline.tokenize(p.signals(), p.report(), p.notes(), embedOptions.threads());
     }
 
     /** Tokenizes preprocessed signals (by modality name). */
     public TokenizedRecording tokenizeSignals(Map<String, float[]> preprocessed) {
         requireOpen();
-        return pipeline.tokenize(preprocessed, null, List.of());
+        return pipeline.tokenize(preprocessed, null, List.of(), options.embedDefaults().threads());
     }
 
     // ------------------------------------------------------------------ streaming and generation

@@ -64,11 +64,15 @@ final class BenchTransformerCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print the results as one JSON object instead of a table.")
     boolean json;
 
+    @Option(names = "--workloads", defaultValue = "embed,stream,train", split = ",",
+            description = "Which of embed, stream, train to run (default ${DEFAULT-VALUE}).")
+    java.util.Set<String> workloads;
+
     @Override
     public Integer call() throws Exception {
         Device d = Device.fromName(device);
         TransformerBenchmark.Options o = new TransformerBenchmark.Options(Preset.parse(preset), seconds, chunkTokens,
-                streamSteps, batch, trainSeconds, trainSteps, d, seed, save, peer, python, peerScript);
+                streamSteps, batch, trainSeconds, trainSteps, d, seed, save, peer, python, peerScript, workloads);
         ObjectNode r = new TransformerBenchmark(o).run();
         if (json) {
             System.out.println(r);
@@ -79,61 +83,67 @@ final class BenchTransformerCommand implements Callable<Integer> {
     }
 
     private static void print(ObjectNode r) {
-        JsonNode e = r.get("embed");
-        JsonNode s = r.get("stream");
-        JsonNode t = r.get("train");
         System.out.printf(Locale.ROOT, "%nhypnos bench transformer: preset %s (%,d parameters), %s, %d threads%n",
                 r.get("preset").asText(), r.get("parameters").asLong(), r.get("device").asText(), r.get("threads").asInt());
-        System.out.printf(Locale.ROOT, "fp32 matmul peak (2048^3 through DJL): %.1f GFLOP/s%n", r.get("matmul_peak_gflops").asDouble());
-        System.out.printf(Locale.ROOT, "%n(a) embed a night: 8 modalities x %,d s, chunks of %d%n", e.get("seconds").asInt(), e.get("chunk_tokens").asInt());
-        System.out.printf(Locale.ROOT, "%-34s %9s %9s %7s %11s%n", "implementation", "wall s", "GFLOP/s", "MFU", "peak RSS MB");
-        System.out.printf(Locale.ROOT, "%-34s %9.2f %9.1f %6.1f%% %11.0f%n", "hypnos (Java, DJL)", e.get("wall_s").asDouble(),
-                e.get("gflops").asDouble(), 100 * e.get("mfu").asDouble(), e.get("peak_rss_mb").asDouble());
-        JsonNode peer = r.get("peer");
-        double bestPeerEmbed = Double.NaN;
-        double bestPeerTrain = Double.NaN;
-        if (peer != null) {
+        double peak = r.get("matmul_peak_gflops").asDouble();
+        System.out.printf(Locale.ROOT, "fp32 matmul peak (2048^3 through DJL): %.1f GFLOP/s%n", peak);
+        JsonNode peer = r.path("peer");
+        if (peer.has("skipped")) {
+            System.out.println("peer: " + peer.get("skipped").asText());
+        }
+        JsonNode e = r.get("embed");
+        if (e != null) {
+            System.out.printf(Locale.ROOT, "%n(a) embed a night: 8 modalities x %,d s, chunks of %d%n", e.get("seconds").asInt(),
+                    e.get("chunk_tokens").asInt());
+            System.out.printf(Locale.ROOT, "%-34s %9s %9s %7s %11s%n", "implementation", "wall s", "GFLOP/s", "MFU", "peak RSS MB");
+            System.out.printf(Locale.ROOT, "%-34s %9.2f %9.1f %6.1f%% %11.0f%n", "hypnos (Java, DJL)", e.get("wall_s").asDouble(),
+                    e.get("gflops").asDouble(), 100 * e.get("mfu").asDouble(), e.get("peak_rss_mb").asDouble());
+            double best = Double.NaN;
             for (String a : new String[] {"dense", "blockwise"}) {
                 JsonNode pe = peer.path(a).path("embed");
                 if (!pe.isMissingNode()) {
-                    System.out.printf(Locale.ROOT, "%-34s %9.2f %9.1f %6.1f%% %11.0f%n", "PyTorch " + pe.get("torch").asText() + " (" + a + ")",
-                            pe.get("wall_s").asDouble(), pe.get("gflops").asDouble(), 100 * pe.get("mfu").asDouble(),
-                            pe.get("peak_rss_mb").asDouble());
-                    bestPeerEmbed = Double.isNaN(bestPeerEmbed) ? pe.get("wall_s").asDouble() : Math.min(bestPeerEmbed, pe.get("wall_s").asDouble());
-                }
-                JsonNode pt = peer.path(a).path("train");
-                if (!pt.isMissingNode()) {
-                    bestPeerTrain = Double.isNaN(bestPeerTrain) ? pt.get("step_s").asDouble() : Math.min(bestPeerTrain, pt.get("step_s").asDouble());
+                    System.out.printf(Locale.ROOT, "%-34s %9.2f %9.1f %6.1f%% %11.0f%n",
+                            "PyTorch " + pe.get("torch").asText() + " (" + a + ")", pe.get("wall_s").asDouble(),
+                            pe.get("gflops").asDouble(), 100 * pe.get("mfu").asDouble(), pe.get("peak_rss_mb").asDouble());
+                    best = Double.isNaN(best) ? pe.get("wall_s").asDouble() : Math.min(best, pe.get("wall_s").asDouble());
                 }
             }
-            if (peer.has("skipped")) {
-                System.out.println("peer: " + peer.get("skipped").asText());
+            if (!Double.isNaN(best)) {
+                System.out.printf(Locale.ROOT, "ratio Java / best PyTorch: %.2f (target <= 1.3)%n", e.get("wall_s").asDouble() / best);
             }
-            if (!Double.isNaN(bestPeerEmbed)) {
-                System.out.printf(Locale.ROOT, "ratio Java / best PyTorch: %.2f (target <= 1.3)%n", e.get("wall_s").asDouble() / bestPeerEmbed);
-            }
+            System.out.printf(Locale.ROOT, "ops per chunk: %.0f%n", e.get("ops_per_chunk").asDouble());
         }
-        System.out.printf(Locale.ROOT, "ops per chunk: %.0f%n", e.get("ops_per_chunk").asDouble());
-        System.out.printf(Locale.ROOT, "%n(b) streaming, 8 modalities: median %.2f ms, p99 %.2f ms per second of data (%d s; %.0f ops per step)%n",
-                s.get("median_ms").asDouble(), s.get("p99_ms").asDouble(), s.get("steps").asInt(), s.get("ops_per_step").asDouble());
-        System.out.printf(Locale.ROOT, "%n(c) training step, batch %d x %d s x 8 modalities (forward + backward)%n", t.get("batch").asInt(), t.get("seconds").asInt());
-        System.out.printf(Locale.ROOT, "%-34s %9s %12s %9s %7s%n", "implementation", "step s", "tokens/s", "GFLOP/s", "MFU");
-        System.out.printf(Locale.ROOT, "%-34s %9.2f %,12.0f %9.1f %6.1f%%%n", "hypnos (Java, DJL)", t.get("step_s").asDouble(),
-                t.get("tokens_per_s").asDouble(), t.get("gflops").asDouble(), 100 * t.get("mfu").asDouble());
-        if (peer != null) {
+        JsonNode s = r.get("stream");
+        if (s != null) {
+            System.out.printf(Locale.ROOT, "%n(b) streaming, 8 modalities: median %.2f ms, p99 %.2f ms per second of data "
+                    + "(%,d s; %.0f ops per step)%n", s.get("median_ms").asDouble(), s.get("p99_ms").asDouble(),
+                    s.get("steps").asInt(), s.get("ops_per_step").asDouble());
+            System.out.printf(Locale.ROOT, "    memory over the stream: session arrays %+d, heap %+.1f MB, resident %+.1f MB%n",
+                    s.get("session_arrays_growth").asInt(), s.get("heap_growth_mb").asDouble(), s.get("rss_growth_mb").asDouble());
+        }
+        JsonNode t = r.get("train");
+        if (t != null) {
+            System.out.printf(Locale.ROOT, "%n(c) training step, batch %d x %d s x 8 modalities (forward + backward)%n",
+                    t.get("batch").asInt(), t.get("seconds").asInt());
+            System.out.printf(Locale.ROOT, "%-34s %9s %12s %9s %7s%n", "implementation", "step s", "tokens/s", "GFLOP/s", "MFU");
+            System.out.printf(Locale.ROOT, "%-34s %9.2f %,12.0f %9.1f %6.1f%%%n", "hypnos (Java, DJL)", t.get("step_s").asDouble(),
+                    t.get("tokens_per_s").asDouble(), t.get("gflops").asDouble(), 100 * t.get("mfu").asDouble());
+            double best = Double.NaN;
             for (String a : new String[] {"dense", "blockwise"}) {
                 JsonNode pt = peer.path(a).path("train");
                 if (!pt.isMissingNode()) {
-                    System.out.printf(Locale.ROOT, "%-34s %9.2f %,12.0f %9.1f %6.1f%%%n", "PyTorch (" + a + ")", pt.get("step_s").asDouble(),
-                            pt.get("tokens_per_s").asDouble(), pt.get("gflops").asDouble(),
-                            100 * pt.get("gflops").asDouble() / r.get("matmul_peak_gflops").asDouble());
+                    System.out.printf(Locale.ROOT, "%-34s %9.2f %,12.0f %9.1f %6.1f%%%n", "PyTorch (" + a + ")",
+                            pt.get("step_s").asDouble(), pt.get("tokens_per_s").asDouble(), pt.get("gflops").asDouble(),
+                            100 * pt.get("gflops").asDouble() / peak);
+                    best = Double.isNaN(best) ? pt.get("step_s").asDouble() : Math.min(best, pt.get("step_s").asDouble());
                 }
             }
-            if (!Double.isNaN(bestPeerTrain)) {
-                System.out.printf(Locale.ROOT, "ratio Java / best PyTorch: %.2f (target <= 1.3)%n", t.get("step_s").asDouble() / bestPeerTrain);
+            if (!Double.isNaN(best)) {
+                System.out.printf(Locale.ROOT, "ratio Java / best PyTorch: %.2f (target <= 1.3)%n", t.get("step_s").asDouble() / best);
             }
+            System.out.printf(Locale.ROOT, "ops per step: %d; tokens = codes predicted (batch x seconds x sum K)%n",
+                    t.get("ops_per_step").asLong());
         }
-        System.out.printf(Locale.ROOT, "ops per step: %d; tokens = codes predicted (batch x seconds x sum K)%n", t.get("ops_per_step").asLong());
         if (r.has("bundle")) {
             System.out.println("model written to " + r.get("bundle").asText());
         }

@@ -44,6 +44,10 @@ final class ModelOptions {
             description = "Extra channel label for a modality (repeatable), e.g. --alias 'EEG A1-A2=eeg_c3'.")
     Map<String, String> aliases = new LinkedHashMap<>();
 
+    @Option(names = "--tokenizer-chunk", defaultValue = "64", paramLabel = "FRAMES",
+            description = "Tokenizer encoding chunk in frames (default 64; 512 encodes a night faster).")
+    int tokenizerChunk;
+
     @Option(names = "--offline", description = "Never download: a Hub repository must be in the cache.")
     boolean offline;
 
@@ -59,7 +63,7 @@ final class ModelOptions {
             hub = hub.withOffline(true);
         }
         return LoadOptions.defaults().withDevice(Devices.parse(device)).withPrecision(Precision.parse(precision))
-                .withEmbedDefaults(e).withHub(hub);
+                .withEmbedDefaults(e).withHub(hub).withTokenizerChunkTokens(tokenizerChunk);
     }
 
     HypnosModel load() throws IOException {

@@ -79,6 +79,7 @@ class ProbeCommandTest {
         JsonNode m = new ObjectMapper().readTree(out.resolve("metrics.json").toFile());
         assertTrue(m.at("/overall/cohen_kappa").asDouble() > 0.8, m.at("/overall").toString());
         assertEquals(3, m.get("folds").size());
+        assertTrue(m.at("/settings/command").asText().startsWith("hypnos probe --features"), m.at("/settings").toString());
         assertEquals(6 * 36 + 1, Files.readAllLines(out.resolve("predictions.csv")).size());
         assertTrue(Files.exists(out.resolve("confusion.png")) && Files.exists(out.resolve("report.md")));
 

@@ -17,6 +17,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -86,7 +91,7 @@ public final class RecordingPipeline {
                     + wanted.stream().map(ModalityBinding::name).toList() + " was found:\n" + resolution.report());
         }
         PreprocessOptions po = PreprocessOptions.defaults().withNotchHz(options.notchHz()).withModalities(needed)
-                .withThreads(options.preprocessThreads());
+                .withThreads(options.threads());
         PreprocessResult result = new Preprocessor(po).run(resolution);
         Map<Modality, float[]> arrays = result.arrays();
         List<String> notes = new ArrayList<>();
@@ -101,14 +106,71 @@ public final class RecordingPipeline {
         return new Preprocessed(out, resolution.report(), notes);
     }
 
+    /** {@link #tokenize(Map, ResolutionReport, List, int)} on one thread. */
+    public TokenizedRecording tokenize(Map<String, float[]> signals, ResolutionReport report, List<String> notes) {
+        return tokenize(signals, report, notes, 1);
+    }
+
+    /** Each present modality's tokens {@code [n][K]} by binding index, encoded on up to {@code threads} threads. */
+    private int[][][] encodeAll(Map<String, float[]> signals, int threads) {
+        int[][][] out = new int[bindings.size()][][];
+        List<ModalityBinding> todo = bindings.stream().filter(b -> signals.containsKey(b.name())).toList();
+        int n = Math.max(1, Math.min(threads, todo.size()));
+        if (n == 1) {
+            for (ModalityBinding b : todo) {
+                out[b.index()] = encode(b, signals.get(b.name()));
+            }
+            return out;
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(n, r -> {
+            Thread t = new Thread(r, "hypnos-tokenize");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            List<Future<int[][]>> futures = new ArrayList<>();
+            for (ModalityBinding b : todo) {
+                futures.add(pool.submit(() -> encode(b, signals.get(b.name()))));
+            }
+            for (int i = 0; i < todo.size(); i++) {
+                out[todo.get(i).index()] = futures.get(i).get();
+            }
+            return out;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CancellationException("interrupted while tokenizing");
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException re) {
+                throw re;
+            }
+            if (e.getCause() instanceof Error err) {
+                throw err;
+            }
+            throw new IllegalStateException(e.getCause());
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private static int[][] encode(ModalityBinding b, float[] x) {
+        long t0 = System.nanoTime();
+        int[][] codes = b.tokenizer().encode(x);
+        LOG.debug("tokenized {}: {} samples -> {} tokens in {} ms", b.name(), x.length, codes.length,
+                (System.nanoTime() - t0) / 1_000_000);
+        return codes;
+    }
+
     /**
      * Encodes preprocessed signals and assembles the token matrix (absent modalities: zero
      * columns, presence false, channel id 0).
      *
      * @param signals float32 signals at each modality's rate by bundle modality name
+     * @param threads modalities encoded in parallel (the tokenizers are thread-safe; encoding a
+     *                chunk is many small ops, so a second thread nearly doubles throughput)
      * @throws IllegalArgumentException when no signal is given, a name is unknown, or a modality yields no token
      */
-    public TokenizedRecording tokenize(Map<String, float[]> signals, ResolutionReport report, List<String> notes) {
+    public TokenizedRecording tokenize(Map<String, float[]> signals, ResolutionReport report, List<String> notes,
+            int threads) {
         if (signals.isEmpty()) {
             throw new IllegalArgumentException("no modality present; cannot tokenize");
         }
@@ -120,21 +182,14 @@ public final class RecordingPipeline {
             }
         }
         int m = bindings.size();
-        int[][][] perModality = new int[m][][];
+        int[][][] perModality = encodeAll(signals, threads);
         int seconds = Integer.MAX_VALUE;
         int longest = 0;
-        for (ModalityBinding b : bindings) {
-            float[] x = signals.get(b.name());
-            if (x == null) {
-                continue;
+        for (int[][] codes : perModality) {
+            if (codes != null) {
+                seconds = Math.min(seconds, codes.length);
+                longest = Math.max(longest, codes.length);
             }
-            long t0 = System.nanoTime();
-            int[][] codes = b.tokenizer().encode(x);
-            LOG.debug("tokenized {}: {} samples -> {} tokens in {} ms", b.name(), x.length, codes.length,
-                    (System.nanoTime() - t0) / 1_000_000);
-            perModality[b.index()] = codes;
-            seconds = Math.min(seconds, codes.length);
-            longest = Math.max(longest, codes.length);
         }
         if (seconds == 0) {
             throw new IllegalArgumentException("recording too short: a present modality produced 0 tokens");

@@ -5,6 +5,7 @@ import ai.hypnos.eval.protocol.EvaluationResult;
 import ai.hypnos.eval.protocol.FewShotResult;
 import ai.hypnos.eval.protocol.ModalitySubsetEvaluation;
 import ai.hypnos.eval.protocol.Predictions;
+import ai.hypnos.eval.stats.PairedComparison;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -26,7 +27,8 @@ import org.slf4j.LoggerFactory;
  *   <li>{@link #writeFewShot}: {@code metrics.json} (every run and the curves), {@code report.md},
  *       {@code fewshot.png}, plus the predictions, confusion matrix and hypnogram of the
  *       full-label run of the first seed;</li>
- *   <li>{@link #writeModalitySubsets}: {@code modality-subsets.json} and {@code modality-subsets.md}.</li>
+ *   <li>{@link #writeModalitySubsets}: {@code modality-subsets.json} and {@code modality-subsets.md};</li>
+ *   <li>{@link #writeComparison}: {@code comparison.json} and {@code comparison.md} (Wilcoxon + BH).</li>
  * </ul>
  */
 public final class ReportWriter {
@@ -85,6 +87,22 @@ public final class ReportWriter {
         writeJson("modality-subsets.json", MetricsJson.of(rows, info));
         writeText("modality-subsets.md", MarkdownReport.of(rows, info));
         return List.of(dir.resolve("modality-subsets.json"), dir.resolve("modality-subsets.md"));
+    }
+
+    /** Writes paired comparisons of model A against model B over subjects. */
+    public List<Path> writeComparison(List<PairedComparison.Outcome> outcomes, String modelA, String modelB, ReportInfo info)
+            throws IOException {
+        Files.createDirectories(dir);
+        com.fasterxml.jackson.databind.node.ObjectNode root = MetricsJson.MAPPER.createObjectNode();
+        root.put("title", info.title());
+        root.put("model_a", modelA);
+        root.put("model_b", modelB);
+        root.set("comparisons", MetricsJson.of(outcomes));
+        writeJson("comparison.json", root);
+        writeText("comparison.md", "# " + info.title() + "\n\nA = " + modelA + ", B = " + modelB
+                + "; two-sided Wilcoxon signed-rank over subjects, Benjamini–Hochberg across the rows.\n\n"
+                + MarkdownReport.of(outcomes, "A", "B"));
+        return List.of(dir.resolve("comparison.json"), dir.resolve("comparison.md"));
     }
 
     /** Confusion matrix, hypnogram of the subject with most test rows, ROC for binary tasks. */

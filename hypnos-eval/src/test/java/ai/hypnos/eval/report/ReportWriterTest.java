@@ -59,6 +59,22 @@ class ReportWriterTest {
         assertPng(dir.resolve("hypnogram.png"));
         String md = Files.readString(dir.resolve("report.md"));
         assertTrue(md.contains("Cohen's κ") && md.contains("![confusion matrix](confusion.png)"));
+
+        // Linear vs MLP, subject by subject.
+        EvaluationResult mlp = new ProbeEvaluation(ProbeSpec.mlp(ai.hypnos.eval.probe.MlpProbe.Options.defaults()
+                .withHidden(8).withMaxEpochs(5)), new Bootstrap(20, 0.95, 0), true)
+                .crossValidate(ds, new SubjectKFold(3, 0).splits(ds.subjects()), 0, "3-fold");
+        java.util.Map<String, Double> a = new java.util.HashMap<>();
+        java.util.Map<String, Double> b = new java.util.HashMap<>();
+        r.pooled().metricsBySubject().forEach((s, x) -> a.put(s, x.cohenKappa()));
+        mlp.pooled().metricsBySubject().forEach((s, x) -> b.put(s, x.cohenKappa()));
+        List<ai.hypnos.eval.stats.PairedComparison.Outcome> out = new ai.hypnos.eval.stats.PairedComparison()
+                .add("kappa", a, b).run();
+        new ReportWriter(dir, 30).writeComparison(out, "linear", "mlp", new ReportInfo("linear vs MLP", "", Map.of()));
+        JsonNode c = new ObjectMapper().readTree(dir.resolve("comparison.json").toFile());
+        assertEquals(out.get(0).test().pValue(), c.at("/comparisons/0/p_value").asDouble(), 1e-15);
+        assertEquals(6, c.at("/comparisons/0/subjects").asInt());
+        assertTrue(Files.readString(dir.resolve("comparison.md")).contains("BH-adjusted p"));
     }
 
     @Test

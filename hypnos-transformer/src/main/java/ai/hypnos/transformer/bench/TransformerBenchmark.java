@@ -59,10 +59,11 @@ public final class TransformerBenchmark {
      * @param peer         run the PyTorch peer
      * @param python       Python with torch for the peer
      * @param peerScript   the peer script
+     * @param workloads    which of {@code embed}, {@code stream}, {@code train} to run
      */
     public record Options(Preset preset, int seconds, int chunkTokens, int streamSteps, int trainBatch,
             int trainSeconds, int trainSteps, Device device, long seed, Path save, boolean peer, String python,
-            Path peerScript) {
+            Path peerScript, java.util.Set<String> workloads) {
     }
 
     private final Options o;
@@ -93,11 +94,17 @@ public final class TransformerBenchmark {
                 model.save(bundle);
                 out.put("bundle", bundle.toString());
             }
-            out.set("embed", embed(model, flops, peak));
-            out.set("stream", stream(model));
-            out.set("train", train(model, flops, peak));
+            if (o.workloads().contains("embed")) {
+                out.set("embed", embed(model, flops, peak));
+            }
+            if (o.workloads().contains("stream")) {
+                out.set("stream", stream(model));
+            }
+            if (o.workloads().contains("train")) {
+                out.set("train", train(model, flops, peak));
+            }
         }
-        if (o.peer()) {
+        if (o.peer() && (o.workloads().contains("embed") || o.workloads().contains("train"))) {
             out.set("peer", peer(bundle, flops, peak));
         }
         return out;
@@ -154,15 +161,25 @@ public final class TransformerBenchmark {
         Arrays.fill(presence, true);
         int[] channels = TokenBatch.defaultChannelIds(model.layout());
         TokenBatch tokens = randomNight(model, 1, Math.min(o.streamSteps() + 30, 4096), o.seed() + 1);
+        if (o.streamSteps() > 1000) {
+            LOG.info("streaming {} s of 8 modalities ...", o.streamSteps());
+        }
         double[] ms = new double[o.streamSteps()];
         OpCounter.setEnabled(true);
         long ops;
+        double heapGrowth;
+        double rssGrowth;
+        int heldGrowth;
         try (StreamingSession s = model.stream(new StreamOptions(presence, channels, o.chunkTokens()))) {
             int[] row = new int[tokens.totalK()];
             for (int t = 0; t < 30; t++) {
                 s.push(row(tokens, t % tokens.seconds(), row));
             }
             OpCounter.reset();
+            System.gc();
+            long heap0 = heapUsedBytes();
+            double rss0 = currentRssMb();
+            int held = s.heldArrays();
             for (int t = 0; t < ms.length; t++) {
                 row(tokens, (t + 30) % tokens.seconds(), row);
                 long t0 = System.nanoTime();
@@ -170,6 +187,10 @@ public final class TransformerBenchmark {
                 ms[t] = (System.nanoTime() - t0) / 1e6;
             }
             ops = OpCounter.reset();
+            System.gc();
+            heapGrowth = (heapUsedBytes() - heap0) / 1048576.0;
+            rssGrowth = currentRssMb() - rss0;
+            heldGrowth = s.heldArrays() - held;
         }
         OpCounter.setEnabled(false);
         double[] sorted = ms.clone();
@@ -180,6 +201,9 @@ public final class TransformerBenchmark {
         r.put("p99_ms", sorted[Math.min(sorted.length - 1, (int) Math.ceil(0.99 * sorted.length) - 1)]);
         r.put("mean_ms", Arrays.stream(ms).average().orElse(0));
         r.put("ops_per_step", ops / (double) ms.length);
+        r.put("heap_growth_mb", heapGrowth);
+        r.put("rss_growth_mb", rssGrowth);
+        r.put("session_arrays_growth", heldGrowth);
         LOG.info("stream: median {} ms per second", String.format("%.2f", sorted[sorted.length / 2]));
         return r;
     }
@@ -242,7 +266,8 @@ public final class TransformerBenchmark {
                     "--seconds", Integer.toString(o.seconds()), "--chunk", Integer.toString(o.chunkTokens()),
                     "--batch", Integer.toString(o.trainBatch()), "--train-seconds", Integer.toString(o.trainSeconds()),
                     "--steps", Integer.toString(Math.max(1, o.trainSteps())), "--attention", attention,
-                    "--threads", Integer.toString(intraOpThreads())));
+                    "--threads", Integer.toString(intraOpThreads()),
+                    "--workloads", String.join(",", o.workloads().stream().filter(w -> !w.equals("stream")).toList())));
             LOG.info("running peer: {}", String.join(" ", cmd));
             Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
             String text = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -340,6 +365,24 @@ public final class TransformerBenchmark {
             LOG.debug("no /proc/self/status: {}", e.toString());
         }
         return Double.NaN;
+    }
+
+    /** Current resident memory of the process (Linux VmRSS), MB. */
+    static double currentRssMb() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("VmRSS:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024.0;
+                }
+            }
+        } catch (IOException e) {
+            LOG.debug("no /proc/self/status: {}", e.toString());
+        }
+        return Double.NaN;
+    }
+
+    private static long heapUsedBytes() {
+        return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
     }
 
     /** Sum of the heap pools' peaks since the last reset, MB (an upper bound of the heap's peak). */
