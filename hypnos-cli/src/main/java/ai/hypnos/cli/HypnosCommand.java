@@ -23,6 +23,7 @@ import picocli.CommandLine.Command;
             ai.hypnos.cli.embed.EmbedCommand.class,
             ai.hypnos.cli.embed.GenerateCommand.class,
             ai.hypnos.cli.embed.FetchWeightsCommand.class,
+            ai.hypnos.cli.spark.SparkCommand.class,
         })
 public final class HypnosCommand implements Runnable {
 

@@ -1,5 +1,10 @@
 package ai.hypnos.spark;
 
+import java.io.IOException;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.Metadata;
 import org.apache.spark.sql.types.StructField;
@@ -56,6 +61,24 @@ final class StatusTable {
     });
 
     private StatusTable() {
+    }
+
+    /**
+     * Deletes the status folders of interrupted runs under {@code folder} (those without Spark's
+     * {@code _SUCCESS} marker); returns how many. A killed run leaves one with only its
+     * {@code _temporary} work files, which would otherwise break reading all runs' tables at once.
+     */
+    static int removeUnfinished(FileSystem fs, Path folder) throws IOException {
+        if (!fs.exists(folder)) {
+            return 0;
+        }
+        int n = 0;
+        for (FileStatus s : fs.listStatus(folder)) {
+            if (s.isDirectory() && !fs.exists(new Path(s.getPath(), "_SUCCESS")) && fs.delete(s.getPath(), true)) {
+                n++;
+            }
+        }
+        return n;
     }
 
     private static StructField field(String name, org.apache.spark.sql.types.DataType type, boolean nullable) {

@@ -5,6 +5,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.IntStream;
 
 /**
  * Where each modality lives: its token columns in {@code [B, S, ΣK]} tensors, its weight group,
@@ -136,7 +137,7 @@ public final class ModalityLayout {
 
     /** Modalities of group {@code g}, in order. */
     public int[] membersOf(int g) {
-        return java.util.stream.IntStream.range(0, groupOf.length).filter(i -> groupOf[i] == g).toArray();
+        return IntStream.range(0, groupOf.length).filter(i -> groupOf[i] == g).toArray();
     }
 
     /** First row of group {@code g}'s level-{@code k} table in the fused code table. */

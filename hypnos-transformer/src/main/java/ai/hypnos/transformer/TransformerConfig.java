@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -218,10 +217,8 @@ public final class TransformerConfig {
             throw new IllegalArgumentException("model_kwargs must be a JSON object, got " + kwargs);
         }
         Builder b = new Builder(modalities);
-        Iterator<Map.Entry<String, JsonNode>> it = kwargs.fields();
         List<String> unknown = new ArrayList<>();
-        while (it.hasNext()) {
-            Map.Entry<String, JsonNode> e = it.next();
+        for (Map.Entry<String, JsonNode> e : kwargs.properties()) {
             String k = e.getKey();
             JsonNode v = e.getValue();
             switch (k) {
@@ -255,7 +252,7 @@ public final class TransformerConfig {
                         b.modalityLossWeights = null;
                     } else {
                         Map<String, Double> w = new LinkedHashMap<>();
-                        v.fields().forEachRemaining(f -> w.put(f.getKey(), doubleValue(k + "." + f.getKey(), f.getValue())));
+                        v.properties().forEach(f -> w.put(f.getKey(), doubleValue(k + "." + f.getKey(), f.getValue())));
                         b.modalityLossWeights = w;
                     }
                 }

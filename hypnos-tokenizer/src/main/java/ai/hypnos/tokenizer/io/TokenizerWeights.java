@@ -12,6 +12,7 @@ import ai.hypnos.core.safetensors.SafetensorsFile;
 import ai.hypnos.core.safetensors.SafetensorsWriter;
 import ai.hypnos.core.safetensors.TensorInfo;
 import ai.hypnos.tokenizer.SignalTokenizer;
+import ai.hypnos.tokenizer.nn.HostData;
 import ai.hypnos.tokenizer.rvq.VectorQuantizer;
 import java.io.IOException;
 import java.util.Arrays;
@@ -70,7 +71,7 @@ public final class TokenizerWeights {
             for (Map.Entry<String, Parameter> e : tok.namedParameters().entrySet()) {
                 NDArray target = e.getValue().getArray();
                 float[] data = floats(file, prefix + e.getKey(), target.getShape());
-                target.set(new NDIndex(":"), tmp.create(data, target.getShape()));
+                target.set(new NDIndex(":"), HostData.floats(tmp, data, target.getShape()));
             }
             for (int i = 0; i < tok.numQuantizers(); i++) {
                 loadLevel(tok.quantizer().levels().get(i), file, prefix + level(i), tmp);
@@ -89,11 +90,11 @@ public final class TokenizerWeights {
     private static void loadLevel(VectorQuantizer q, SafetensorsFile file, String base, NDManager tmp) throws IOException {
         Shape codes = new Shape(q.size(), q.dim());
         float[] embedding = floats(file, base + "embedding.weight", codes);
-        NDArray emb = tmp.create(embedding, codes);
+        NDArray emb = HostData.floats(tmp, embedding, codes);
         q.embedding().set(new NDIndex(":"), emb);
         if (file.contains(base + "ema_cluster_size") && file.contains(base + "ema_embed_sum")) {
-            q.emaClusterSize().set(new NDIndex(":"), tmp.create(floats(file, base + "ema_cluster_size", new Shape(q.size())), new Shape(q.size())));
-            q.emaEmbedSum().set(new NDIndex(":"), tmp.create(floats(file, base + "ema_embed_sum", codes), codes));
+            q.emaClusterSize().set(new NDIndex(":"), HostData.floats(tmp, floats(file, base + "ema_cluster_size", new Shape(q.size())), new Shape(q.size())));
+            q.emaEmbedSum().set(new NDIndex(":"), HostData.floats(tmp, floats(file, base + "ema_embed_sum", codes), codes));
         } else {
             // Inference-only bundle: counts of one make the sums equal the codes, so training could go on.
             q.emaClusterSize().set(new NDIndex(":"), tmp.ones(new Shape(q.size())));
@@ -117,7 +118,7 @@ public final class TokenizerWeights {
             if (!info.dtype().isInteger()) {
                 throw new HypnosFormatException(file.file(), usageKey, info.dtype(), "expected an integer tensor");
             }
-            q.usageCount().set(new NDIndex(":"), tmp.create(file.longs(usageKey), new Shape(q.size())));
+            q.usageCount().set(new NDIndex(":"), HostData.longs(tmp, file.longs(usageKey), new Shape(q.size())));
         }
     }
 

@@ -23,12 +23,11 @@ public final class Im2colConv {
     private Im2colConv() {}
 
     /**
-     * Whether a conv with this kernel must take this path: it is being trained (the kernel
-     * requires a gradient and autograd is recording on this thread). Inference, and evaluation
-     * during training, use libtorch's conv, whose forward is right.
+     * Whether convs on {@code device} must take this path: on CPUs always (see the class
+     * comment); on GPUs libtorch's conv (cuDNN) is used.
      */
-    public static boolean needed(ai.djl.nn.Parameter kernel) {
-        return kernel.requiresGradient() && ai.djl.pytorch.jni.JniUtils.isGradMode();
+    public static boolean needed(ai.djl.Device device) {
+        return !device.isGpu();
     }
 
     /**

@@ -55,7 +55,7 @@ public final class RopeTransformer extends NamedBlock {
     /** cos and sin [S, hd/2] of positions pos0 … pos0+S−1 times the frequencies, computed on the device. */
     static NDArray[] rotary(NDManager m, long pos0, long s, int headDim) {
         NDArray pos = m.arange((int) pos0, (int) (pos0 + s), 1, DataType.INT64).toType(DataType.FLOAT32, false).reshape(s, 1);
-        NDArray freqs = m.create(frequencies(headDim)).reshape(1, headDim / 2);
+        NDArray freqs = HostData.floats(m, frequencies(headDim)).reshape(1, headDim / 2);
         NDArray angles = pos.mul(freqs);
         return new NDArray[] {angles.cos(), angles.sin()};
     }

@@ -122,7 +122,8 @@ public final class RopeTransformerLayer extends NamedBlock {
         }
         // Additive mask: 0 where allowed, −1e30 elsewhere (exp underflows to exactly 0).
         NDArray bias = allowed.logicalNot().toType(x.getDataType(), false).mul(-1e30f);
-        NDArray scores = qh.matMul(kh.transpose(0, 1, 3, 2)).mul((float) (1.0 / Math.sqrt(headDim))).add(bias);
+        NDArray scale = HostData.scalar(m, (float) (1.0 / Math.sqrt(headDim))); // not mul(float): see HostData
+        NDArray scores = qh.matMul(kh.transpose(0, 1, 3, 2)).mul(scale).add(bias);
         NDArray att = scores.softmax(-1).matMul(vh);
         NDArray o = out.forward(att.transpose(0, 2, 1, 3).reshape(b, s, dim));
         x = x.add(o.mul(scaleAttn.getArray()));

@@ -32,6 +32,6 @@ public final class SeededUniform implements Initializer {
         for (int i = 0; i < v.length; i++) {
             v[i] = (2f * rng.nextFloat() - 1f) * bound;
         }
-        return manager.create(v, shape).toType(dataType, false);
+        return HostData.floats(manager, v, shape).toType(dataType, false);
     }
 }

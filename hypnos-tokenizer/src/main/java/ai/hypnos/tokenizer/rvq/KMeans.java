@@ -33,7 +33,7 @@ public final class KMeans {
         for (int it = 0; it <= iterations; it++) {
             System.arraycopy(rng.sampleIndices(n, k), 0, draws, it * k, k);
         }
-        NDArray allDraws = m.create(draws);
+        NDArray allDraws = ai.hypnos.tokenizer.nn.HostData.longs(m, draws);
         NDArray means = samples.get(allDraws.get(new NDIndex("0:{}", k)));
         NDArray sizes = null;
         for (int it = 0; it < iterations; it++) {

@@ -106,7 +106,7 @@ public final class ResidualVectorQuantizer implements AutoCloseable {
                     }
                 }
             }
-            mask = scope.create(keep, new Shape(n, k));
+            mask = ai.hypnos.tokenizer.nn.HostData.floats(scope, keep, new Shape(n, k));
         }
         NDArray residual = x;
         NDArray sum = null;
@@ -125,7 +125,7 @@ public final class ResidualVectorQuantizer implements AutoCloseable {
             indices.add(s.indices());
         }
         NDArray straightThrough = x.add(sum.sub(x).stopGradient());
-        return new Output(straightThrough, NDArrays.stack(indices, 1), commitment.div((float) k), mask);
+        return new Output(straightThrough, NDArrays.stack(indices, 1), commitment.mul(ai.hypnos.tokenizer.nn.HostData.scalar(commitment.getManager(), 1f / k)), mask);
     }
 
     @Override

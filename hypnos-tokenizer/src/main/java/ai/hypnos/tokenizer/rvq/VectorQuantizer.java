@@ -60,7 +60,7 @@ public final class VectorQuantizer implements AutoCloseable {
         for (int i = 0; i < init.length; i++) {
             init[i] = (2f * rng.nextFloat() - 1f) * bound;
         }
-        this.embedding = manager.create(init, new Shape(size, dim));
+        this.embedding = ai.hypnos.tokenizer.nn.HostData.floats(manager, init, new Shape(size, dim));
         this.emaClusterSize = manager.ones(new Shape(size));
         this.emaEmbedSum = manager.zeros(new Shape(size, dim));
         this.usageCount = manager.zeros(new Shape(size), DataType.INT64);
@@ -170,7 +170,7 @@ public final class VectorQuantizer implements AutoCloseable {
         usageCount.addi(counts.toType(DataType.INT64, false));
         replaceDeadCodes(flat, rng);
         emaUpdate(flat, onehot, counts);
-        NDArray commitment = x.sub(quantized).square().mean().mul(commitmentCost);
+        NDArray commitment = x.sub(quantized).square().mean().mul(ai.hypnos.tokenizer.nn.HostData.scalar(x.getManager(), commitmentCost));
         return new Step(quantized, indices, commitment);
     }
 
@@ -192,7 +192,7 @@ public final class VectorQuantizer implements AutoCloseable {
         nextUnusedCheck = CHECK_UNUSED_EVERY;
         NDManager scope = flat.getManager();
         int n = Math.toIntExact(flat.getShape().get(0));
-        NDArray candidates = flat.get(scope.create(rng.sampleIndices(n, size)));
+        NDArray candidates = flat.get(ai.hypnos.tokenizer.nn.HostData.longs(scope, rng.sampleIndices(n, size)));
         NDArray total = emaClusterSize.sum();
         total.attach(scope);
         NDArray avgUsage = total.div(size);

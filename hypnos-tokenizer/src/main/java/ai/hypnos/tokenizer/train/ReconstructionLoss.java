@@ -2,6 +2,7 @@ package ai.hypnos.tokenizer.train;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.hypnos.tokenizer.nn.HostData;
 import ai.hypnos.tokenizer.nn.Im2colConv;
 import java.util.Arrays;
 
@@ -53,7 +54,7 @@ public final class ReconstructionLoss implements AutoCloseable {
     /** Loss terms of one batch. */
     public record Terms(NDArray l1, NDArray spectral) {
         public NDArray total(double spectralWeight) {
-            return l1.add(spectral.mul((float) spectralWeight));
+            return l1.add(spectral.mul(HostData.scalar(spectral.getManager(), (float) spectralWeight)));
         }
     }
 
@@ -83,7 +84,7 @@ public final class ReconstructionLoss implements AutoCloseable {
         if (spectral == null) {
             throw new IllegalArgumentException("windows of " + t + " samples are shorter than every STFT size " + Arrays.toString(fftSizes));
         }
-        return new Terms(l1, spectral.div((float) used));
+        return new Terms(l1, spectral.mul(HostData.scalar(spectral.getManager(), 1f / used)));
     }
 
     public double spectralWeight() {
@@ -98,7 +99,7 @@ public final class ReconstructionLoss implements AutoCloseable {
         NDArray re = spectra.get(new ai.djl.ndarray.index.NDIndex(":, :{}, :", bins));
         NDArray im = spectra.get(new ai.djl.ndarray.index.NDIndex(":, {}:, :", bins));
         NDArray power = re.square().add(im.square());
-        return power.add(POWER_FLOOR).log().mul(0.5f);
+        return power.add(POWER_FLOOR).log().mul(HostData.scalar(power.getManager(), 0.5f));
     }
 
     @Override
@@ -121,6 +122,6 @@ public final class ReconstructionLoss implements AutoCloseable {
                 k[(bins + f) * n + t] = (float) (-w * Math.sin(a));
             }
         }
-        return m.create(k, new ai.djl.ndarray.types.Shape(2L * bins, 1, n));
+        return ai.hypnos.tokenizer.nn.HostData.floats(m, k, new ai.djl.ndarray.types.Shape(2L * bins, 1, n));
     }
 }

@@ -11,6 +11,7 @@ import ai.hypnos.core.safetensors.SafetensorsFile;
 import ai.hypnos.tokenizer.Rng;
 import ai.hypnos.tokenizer.SignalTokenizer;
 import ai.hypnos.tokenizer.TokenizerConfig;
+import ai.hypnos.tokenizer.nn.HostData;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -148,7 +149,7 @@ public final class TokenizerTrainer implements AutoCloseable {
         float[] windows = sampler.sample(config.batchSize(), rng);
         StepResult result;
         try (NDManager scope = manager.newSubManager()) {
-            NDArray x = scope.create(windows, new Shape(config.batchSize(), 1, sampler.windowSamples()));
+            NDArray x = HostData.floats(scope, windows, new Shape(config.batchSize(), 1, sampler.windowSamples()));
             NDArray total;
             ReconstructionLoss.Terms terms;
             NDArray commitment;
@@ -181,7 +182,7 @@ public final class TokenizerTrainer implements AutoCloseable {
         double replaced = 0;
         try (NDManager scope = manager.newSubManager()) {
             int b = evalBatch.length / sampler.windowSamples();
-            NDArray x = scope.create(evalBatch, new Shape(b, 1, sampler.windowSamples()));
+            NDArray x = HostData.floats(scope, evalBatch, new Shape(b, 1, sampler.windowSamples()));
             NDArray[] recon = tokenizer.reconstructByLevels(x);
             NDArray signalPower = x.square().sum();
             ai.djl.ndarray.NDList parts = new ai.djl.ndarray.NDList();

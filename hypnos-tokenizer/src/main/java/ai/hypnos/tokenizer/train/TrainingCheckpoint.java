@@ -121,7 +121,7 @@ public final class TrainingCheckpoint {
                 throw new HypnosFormatException(f.file(), key, java.util.Arrays.toString(found),
                         "expected shape " + e.getValue().getShape());
             }
-            e.getValue().set(new NDIndex(":"), tmp.create(f.floats(key), e.getValue().getShape()));
+            e.getValue().set(new NDIndex(":"), ai.hypnos.tokenizer.nn.HostData.floats(tmp, f.floats(key), e.getValue().getShape()));
         }
     }
 }

@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
+import ai.hypnos.transformer.ModalityLayout;
 import ai.hypnos.transformer.Preset;
 import ai.hypnos.transformer.RqTransformer;
 import ai.hypnos.transformer.TokenBatch;
@@ -18,6 +19,8 @@ import ai.hypnos.transformer.stream.StreamingSession;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
@@ -30,8 +33,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The transformer benchmark ({@code hypnos bench transformer}): on one preset with the eight
@@ -291,7 +292,7 @@ public final class TransformerBenchmark {
                     double f = flops.trainingStep(o.trainBatch(), o.trainSeconds());
                     w.put("gflops", f / j.get("step_s").asDouble() / 1e9);
                     w.put("tokens_per_s", o.trainBatch() * o.trainSeconds()
-                            * (double) new ai.hypnos.transformer.ModalityLayout(c.modalities()).totalK()
+                            * (double) new ModalityLayout(c.modalities()).totalK()
                             / j.get("step_s").asDouble());
                     side.set("train", w);
                 }

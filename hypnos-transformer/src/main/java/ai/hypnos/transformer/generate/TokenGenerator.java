@@ -7,6 +7,7 @@ import ai.hypnos.transformer.RqTransformer;
 import ai.hypnos.transformer.nn.ForwardContext;
 import ai.hypnos.transformer.stream.StreamOptions;
 import ai.hypnos.transformer.stream.StreamingSession;
+import java.util.stream.IntStream;
 
 /**
  * Autoregressive generation of tokens (DESIGN §6): at each second the temporal transformer (a
@@ -83,7 +84,7 @@ public final class TokenGenerator {
     private void run(int[][] rows, boolean[] presence, boolean[] sampled, int[] channelIds, int firstSampled,
             SamplingOptions options) {
         int m = layout.numModalities();
-        int[] mods = java.util.stream.IntStream.range(0, m).filter(i -> sampled[i]).toArray();
+        int[] mods = IntStream.range(0, m).filter(i -> sampled[i]).toArray();
         boolean windowed = model.temporal().blocks().stream().allMatch(b -> b.window() > 0);
         // No restart during generation: like the reference's generate, one context from the start.
         int chunk = windowed ? 0 : rows.length + 1;

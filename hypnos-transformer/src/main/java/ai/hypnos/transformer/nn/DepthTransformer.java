@@ -1,7 +1,10 @@
 package ai.hypnos.transformer.nn;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.core.Linear;
 import ai.hypnos.transformer.ModalityLayout;
@@ -9,6 +12,7 @@ import ai.hypnos.transformer.TransformerConfig;
 import ai.hypnos.transformer.weights.ModelParameters;
 import ai.hypnos.transformer.weights.ParameterNames;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -158,7 +162,7 @@ public final class DepthTransformer {
                     }
                 }
             }
-            NDArray levelLosses = ai.djl.ndarray.NDArrays.stack(new ai.djl.ndarray.NDList(levelRows), 0);
+            NDArray levelLosses = NDArrays.stack(new NDList(levelRows), 0);
             return new LossParts(scope.keep(total), scope.keep(levelLosses));
         }
     }
@@ -206,7 +210,7 @@ public final class DepthTransformer {
         NDArray c = contextWeight == null ? z : Linear.linear(z, contextWeight, contextBias).singletonOrThrow();
         NDArray e = select(scope.own(modalityEmbeddings.get(new NDIndex())), mods, scope);
         long[] shape = new long[z.getShape().dimension()];
-        java.util.Arrays.fill(shape, 1);
+        Arrays.fill(shape, 1);
         shape[0] = mods.length;
         shape[shape.length - 1] = config.depthDim();
         return c.add(e.reshape(new Shape(shape)));
@@ -299,7 +303,7 @@ public final class DepthTransformer {
      *
      * @param z       {@code [P, D]} temporal output of the listed modalities at this second
      * @param mods    the modalities, {@code P} of them
-     * @param table   the depth code table, fused ({@link TokenInput#codeEmbeddings} rows)
+     * @param table   the fused depth code table ({@link TokenInput#codeTable})
      * @return {@code codes[p][level]}
      */
     public int[][] sample(NDArray z, int[] mods, CodeChooser chooser, ForwardContext ctx, NDArray table) {
@@ -328,7 +332,7 @@ public final class DepthTransformer {
                 for (int level = 0; level < k; level++) {
                     NDArray posRow = scope.own(positions.get(level));
                     steps.add(running.add(posRow).expandDims(1));
-                    NDArray x = ai.djl.ndarray.NDArrays.concat(new ai.djl.ndarray.NDList(steps), 1); // [Pc, L, Dd]
+                    NDArray x = NDArrays.concat(new NDList(steps), 1); // [Pc, L, Dd]
                     for (DepthBlock block : blocks) {
                         x = block.forward(x, ctx);
                     }
@@ -339,18 +343,17 @@ public final class DepthTransformer {
                         if (inGroup.length == 0) {
                             continue;
                         }
-                        NDArray w = scope.own(headWeights.get(g).get(level).get(new NDIndex()));
-                        NDArray logits = Linear.linear(select(last, inGroup, scope), w, headBiases.get(g).get(level))
-                                .singletonOrThrow();
-                        if (logits.getDataType() != ai.djl.ndarray.types.DataType.FLOAT32) {
-                            logits = logits.toType(ai.djl.ndarray.types.DataType.FLOAT32, false);
+                        NDArray logits = Linear.linear(select(last, inGroup, scope), headWeights.get(g).get(level),
+                                headBiases.get(g).get(level)).singletonOrThrow();
+                        if (logits.getDataType() != DataType.FLOAT32) {
+                            logits = logits.toType(DataType.FLOAT32, false);
                         }
                         float[] flat = logits.toFloatArray();
                         int v = flat.length / inGroup.length;
                         for (int r = 0; r < inGroup.length; r++) {
                             int q = inGroup[r];
                             int code = chooser.choose(classMods[q], level,
-                                    java.util.Arrays.copyOfRange(flat, r * v, (r + 1) * v));
+                                    Arrays.copyOfRange(flat, r * v, (r + 1) * v));
                             out[local[q]][level] = code;
                             rows[q] = layout.tableRowOffset(g, level) + code;
                         }

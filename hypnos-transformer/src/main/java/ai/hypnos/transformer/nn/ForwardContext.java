@@ -1,6 +1,7 @@
 package ai.hypnos.transformer.nn;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
@@ -65,7 +66,7 @@ public final class ForwardContext {
             return parts.get(0); // the weight itself: never attached to (and closed with) this pass
         }
         return memo(key, () -> {
-            NDArray a = ai.djl.ndarray.NDArrays.concat(new NDList(parts), axis);
+            NDArray a = NDArrays.concat(new NDList(parts), axis);
             a.attach(manager);
             return a;
         });
@@ -74,7 +75,7 @@ public final class ForwardContext {
     /** Stacks weights along a new {@code axis}, attached to this pass (once per pass and key). */
     public NDArray stacked(Object key, int axis, List<NDArray> parts) {
         return memo(key, () -> {
-            NDArray a = ai.djl.ndarray.NDArrays.stack(new NDList(parts), axis);
+            NDArray a = NDArrays.stack(new NDList(parts), axis);
             a.attach(manager);
             return a;
         });

@@ -1,6 +1,7 @@
 package ai.hypnos.transformer.nn;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.ndarray.types.SparseFormat;
 import ai.djl.nn.core.Embedding;
@@ -78,7 +79,7 @@ public final class TokenInput {
      * @param channelIds {@code [B, M]} int64
      */
     public NDArray temporalInput(NDArray codes, boolean prependBos, NDArray presence, NDArray channelIds,
-            long batch, ForwardContext ctx, ai.djl.ndarray.NDManager target) {
+            long batch, ForwardContext ctx, NDManager target) {
         int m = layout.numModalities();
         try (BlockScope scope = BlockScope.under(target)) {
             for (NDArray a : new NDArray[] {codes, presence, channelIds}) {

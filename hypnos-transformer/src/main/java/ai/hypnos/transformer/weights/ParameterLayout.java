@@ -10,6 +10,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * Every state-dict entry a configuration implies, in the reference's registration order: the
@@ -54,7 +55,7 @@ public final class ParameterLayout {
         long hd = c.headDim();
         for (int i = 0; i < c.temporalDepth(); i++) {
             final int layer = i;
-            java.util.function.Function<String, String> n = leaf -> ParameterNames.temporalLayer(layer, leaf);
+            Function<String, String> n = leaf -> ParameterNames.temporalLayer(layer, leaf);
             layerNorm(out, n.apply("norm1"), d);
             layerNorm(out, n.apply("norm2"), d);
             for (String p : new String[] {"q_proj", "k_proj", "v_proj", "out_proj"}) {
@@ -70,7 +71,7 @@ public final class ParameterLayout {
         }
         for (int j = 0; j < c.numModalityLayers(); j++) {
             final int layer = j;
-            java.util.function.Function<String, String> n = leaf -> ParameterNames.modalityLayer(layer, leaf);
+            Function<String, String> n = leaf -> ParameterNames.modalityLayer(layer, leaf);
             layerNorm(out, n.apply("norm1"), d);
             for (String p : new String[] {"q_proj", "k_proj", "v_proj", "out_proj"}) {
                 add(out, ParameterSpec.parameter(n.apply(p + ".weight"), Init.NORMAL, d, d));
@@ -115,7 +116,7 @@ public final class ParameterLayout {
         add(out, ParameterSpec.parameter(ParameterNames.depthPositions(), Init.NORMAL, layout.maxK(), dd));
         for (int l = 0; l < c.depthDepth(); l++) {
             final int layer = l;
-            java.util.function.Function<String, String> n = leaf -> ParameterNames.depthLayer(layer, leaf);
+            Function<String, String> n = leaf -> ParameterNames.depthLayer(layer, leaf);
             layerNorm(out, n.apply("norm1"), dd);
             layerNorm(out, n.apply("norm2"), dd);
             for (String p : new String[] {"q_proj", "k_proj", "v_proj", "out_proj"}) {
