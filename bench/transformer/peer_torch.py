@@ -308,6 +308,12 @@ class Model:
 
 
 def peak_rss_mb():
+    """Peak resident memory of this process (VmHWM). ru_maxrss would not do: Linux keeps it across
+    execve, so a peer started by the JVM would report the JVM's peak."""
+    with open("/proc/self/status") as f:
+        for line in f:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024.0
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
 
 

@@ -18,6 +18,7 @@ For each notebook (name order) it
   * checks the notebook produced at least metadata.hypnos.min_png images.
 """
 import argparse
+import atexit
 import base64
 import json
 import os
@@ -53,10 +54,14 @@ def magic_lines(nb) -> list:
     return found
 
 
-def execute(path: Path, attempts: int, timeout: int, startup_timeout: int):
-    """Executes one notebook; returns (executed notebook, kernel starts used). Raises on a failing cell."""
+def execute(path: Path, attempts: int, timeout: int, startup_timeout: int, kernel_log: Path):
+    """Executes one notebook; returns (executed notebook, kernel starts used). Raises on a failing cell.
+
+    The kernel's own console output (its classpath scan, connection logs) goes to kernel_log.
+    """
     import nbformat
     from nbclient import NotebookClient
+    from nbclient.exceptions import CellExecutionError
 
     last_error = None
     for attempt in range(1, attempts + 1):
@@ -69,15 +74,24 @@ def execute(path: Path, attempts: int, timeout: int, startup_timeout: int):
         client = NotebookClient(nb, kernel_name=KERNEL_NAME, timeout=timeout, startup_timeout=startup_timeout,
                                 resources={"metadata": {"path": str(path.parent)}}, on_notebook_start=on_start)
         try:
-            client.execute()
+            with open(kernel_log, "a") as log:
+                log.write(f"--- {path.name}, kernel start {attempt}\n")
+                log.flush()
+                client.execute(stdout=log, stderr=log)
             return nb, attempt
+        except CellExecutionError as e:
+            e.notebook = nb  # the partly executed copy, kept for debugging
+            raise
         except RuntimeError as e:
-            # Only a kernel that never came up is retried; anything after start-up (a failing cell
-            # raises CellExecutionError, which is no RuntimeError) is a real failure.
+            # Only a kernel that never came up is retried; anything after start-up is a real failure.
             if started["ok"]:
                 raise
+            # nbclient already shut the silent kernel down; drop its exit hook, which would
+            # otherwise try again at interpreter exit and print a traceback.
+            atexit.unregister(client._cleanup_kernel)
             last_error = e
-            print(f"  kernel start {attempt}/{attempts} failed ({e}); retrying", flush=True)
+            print(f"  kernel start {attempt}/{attempts} failed ({e})" + ("; retrying" if attempt < attempts else ""),
+                  flush=True)
     raise RuntimeError(f"kernel did not start in {attempts} attempts: {last_error}")
 
 
@@ -138,6 +152,7 @@ def main() -> int:
     total = time.monotonic()
     for path in notebooks:
         t0 = time.monotonic()
+        (out / f"{path.stem}.kernel.log").unlink(missing_ok=True)
         print(f"[notebooks] {path.name}", flush=True)
         source = nbformat.read(str(path), as_version=4)
         magics = magic_lines(source)
@@ -145,9 +160,12 @@ def main() -> int:
             failures.append(f"{path.name}: kernel magics are not portable across IJava/JJava/rapaio: {magics}")
             continue
         try:
-            nb, starts = execute(path, args.attempts, args.timeout, args.startup_timeout)
+            nb, starts = execute(path, args.attempts, args.timeout, args.startup_timeout,
+                                 out / f"{path.stem}.kernel.log")
         except Exception as e:  # a failing cell (CellExecutionError carries the traceback) or no kernel
             failures.append(f"{path.name}: {e}")
+            if getattr(e, "notebook", None) is not None:
+                nbformat.write(e.notebook, str(out / path.name))
             print(f"  FAILED after {time.monotonic() - t0:.1f} s:\n{e}", flush=True)
             continue
         nbformat.write(nb, str(out / path.name))

@@ -5,7 +5,6 @@ import ai.hypnos.embed.Embeddings;
 import ai.hypnos.embed.Hypnos;
 import ai.hypnos.embed.HypnosModel;
 import ai.hypnos.embed.LoadOptions;
-import ai.hypnos.embed.OutputType;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -47,8 +46,8 @@ public final class EmbedNight {
      * @return the embeddings (also saved to {@code out})
      */
     public static Embeddings run(Path bundle, Path recording, Path out, PrintStream log) throws IOException {
-        // float32 output keeps full precision; the default, float16, halves the file size as the reference does.
-        LoadOptions options = LoadOptions.defaults().withOutputType(OutputType.FLOAT32);
+        // float32 output on the device of -Dhypnos.device (default cpu).
+        LoadOptions options = ExampleLoadOptions.get();
         // The model holds native (libtorch) memory: close it, here with try-with-resources.
         try (HypnosModel model = Hypnos.load(bundle, options)) {
             log.printf(Locale.ROOT, "model: %d modalities %s, embedding width D = %d%n",

@@ -1,8 +1,10 @@
 package ai.hypnos.examples;
 
 import ai.hypnos.core.edf.EdfWriter;
+import ai.hypnos.core.recording.InMemoryRecording;
 import ai.hypnos.core.recording.Recording;
 import ai.hypnos.core.recording.Recordings;
+import ai.hypnos.core.recording.SignalInfo;
 import ai.hypnos.embed.EmbedOptions;
 import ai.hypnos.embed.Hypnos;
 import ai.hypnos.embed.HypnosModel;
@@ -22,11 +24,13 @@ import java.util.Locale;
  * everything else, and the target's tokenizer decodes them to a waveform, written as EDF+.
  *
  * <pre>
- * GenerateModality [BUNDLE [RECORDING [MODALITY [OUT.edf]]]]
+ * GenerateModality [BUNDLE [RECORDING [MODALITY [SECONDS [OUT.edf]]]]]
  * </pre>
  *
- * Without arguments it imputes the ECG of a 2-minute synthetic night with a random {@code tiny}
+ * Without arguments it imputes 30 seconds of ECG of a synthetic night with a random {@code tiny}
  * bundle (whose "ECG" is noise in the right format: a trained bundle is needed for a real one).
+ * Generation samples every second level by level, so it is much slower than embedding: the
+ * example imputes the first {@code SECONDS} of the recording (default 30).
  *
  * <p>The generated signal is in the model's preprocessed units (rolling z-score at the
  * tokenizer's rate, e.g. 128 Hz for ECG), so the example compares it with the real signal after
@@ -51,19 +55,22 @@ public final class GenerateModality {
         Path bundle = args.length > 0 ? Path.of(args[0]) : TinyBundle.write(work.resolve("tiny.safetensors"), 7);
         Path recording = args.length > 1 ? Path.of(args[1]) : DemoNight.write(work, 2, 42).recording();
         String target = args.length > 2 ? args[2] : "ecg";
-        Path out = args.length > 3 ? Path.of(args[3]) : work.resolve(target + "-imputed.edf");
-        run(bundle, recording, target, out, 0, System.out);
+        double seconds = args.length > 3 ? Double.parseDouble(args[3]) : 30;
+        Path out = args.length > 4 ? Path.of(args[4]) : work.resolve(target + "-imputed.edf");
+        run(bundle, recording, target, seconds, out, 0, System.out);
     }
 
     /**
-     * Imputes {@code target} from the other modalities of {@code recording} and writes it to {@code out}.
+     * Imputes {@code target} over the first {@code seconds} of {@code recording} from its other
+     * modalities and writes it to {@code out}.
      *
      * @param seed sampling seed: the same seed gives the same signal
      */
-    public static Result run(Path bundle, Path recording, String target, Path out, long seed, PrintStream log)
-            throws IOException {
-        try (HypnosModel model = Hypnos.load(bundle);
-                Recording rec = Recordings.open(recording)) {
+    public static Result run(Path bundle, Path recording, String target, double seconds, Path out, long seed,
+            PrintStream log) throws IOException {
+        try (HypnosModel model = Hypnos.load(bundle, ExampleLoadOptions.get());
+                Recording file = Recordings.open(recording)) {
+            Recording rec = firstSeconds(file, seconds);
             EmbedOptions options = model.options().embedDefaults();
             // The reference's sampling defaults: temperature 0.7, nucleus 0.95.
             SamplingOptions sampling = SamplingOptions.defaults(seed);
@@ -90,6 +97,19 @@ public final class GenerateModality {
             }
             return new Result(g, real, r);
         }
+    }
+
+    /** The first {@code seconds} of every signal of a recording, in memory (labels, units and rates kept). */
+    static Recording firstSeconds(Recording r, double seconds) throws IOException {
+        InMemoryRecording.Builder b = InMemoryRecording.builder().source(r.source());
+        if (r.startTime() != null) {
+            b.start(r.startTime());
+        }
+        for (int i = 0; i < r.signals().size(); i++) {
+            SignalInfo s = r.signals().get(i);
+            b.signal(s.label(), s.unit(), s.sampleRate(), r.readSeconds(i, 0, Math.min(seconds, r.durationSeconds())));
+        }
+        return b.build();
     }
 
     static double rms(float[] x) {

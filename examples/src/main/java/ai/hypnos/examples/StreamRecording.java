@@ -6,7 +6,6 @@ import ai.hypnos.core.recording.SignalInfo;
 import ai.hypnos.embed.Hypnos;
 import ai.hypnos.embed.HypnosModel;
 import ai.hypnos.embed.LoadOptions;
-import ai.hypnos.embed.OutputType;
 import ai.hypnos.embed.stream.EmbeddingStream;
 import ai.hypnos.embed.stream.StreamOptions;
 import ai.hypnos.embed.stream.StreamedSecond;
@@ -25,10 +24,12 @@ import java.util.Locale;
  * embeddings of every second that became complete. Prints how long each second took.
  *
  * <pre>
- * StreamRecording [BUNDLE [RECORDING [SECONDS]]]
+ * StreamRecording [BUNDLE [RECORDING [SECONDS [MODALITIES]]]]
  * </pre>
  *
- * Without arguments it streams 3 minutes of a synthetic night through a random {@code tiny} bundle.
+ * Without arguments it streams 3 minutes of a synthetic night through a random {@code tiny}
+ * bundle. {@code MODALITIES} (comma-separated, e.g. {@code eeg_c3,ecg}) limits the stream to
+ * those modalities; by default every modality the channels carry is embedded.
  *
  * <p>The stream is causal and KV-cached: memory stays flat however long it runs, and its output
  * equals batch embedding of the same samples ({@code HypnosModel.embed}). With the default
@@ -72,17 +73,24 @@ public final class StreamRecording {
         Path bundle = args.length > 0 ? Path.of(args[0]) : TinyBundle.write(work.resolve("tiny.safetensors"), 7);
         Path recording = args.length > 1 ? Path.of(args[1]) : DemoNight.write(work, 3, 42).recording();
         int seconds = args.length > 2 ? Integer.parseInt(args[2]) : Integer.MAX_VALUE;
-        run(bundle, recording, seconds, System.out);
+        List<String> modalities = args.length > 3 ? List.of(args[3].split(",")) : List.of();
+        run(bundle, recording, seconds, modalities, System.out);
     }
 
-    /** Streams at most {@code maxSeconds} seconds of {@code recording}. */
-    public static Result run(Path bundle, Path recording, int maxSeconds, PrintStream log) throws IOException {
-        LoadOptions options = LoadOptions.defaults().withOutputType(OutputType.FLOAT32);
+    /**
+     * Streams at most {@code maxSeconds} seconds of {@code recording}.
+     *
+     * @param modalities the modalities to embed (empty: all that the channels carry)
+     */
+    public static Result run(Path bundle, Path recording, int maxSeconds, List<String> modalities, PrintStream log)
+            throws IOException {
+        LoadOptions options = ExampleLoadOptions.get();
         try (HypnosModel model = Hypnos.load(bundle, options);
                 Recording rec = Recordings.open(recording)) {
             // Declare the live channels as the amplifier names them; they are resolved to
             // modalities exactly as a file's labels would be (re-referencing included).
-            StreamOptions.Builder b = StreamOptions.builder();
+            StreamOptions.Builder b = StreamOptions.builder()
+                    .embedOptions(model.options().embedDefaults().withModalities(modalities));
             for (SignalInfo s : rec.signals()) {
                 b.channel(s.label(), s.unit(), s.sampleRate());
             }

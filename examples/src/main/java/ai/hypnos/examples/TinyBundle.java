@@ -32,7 +32,8 @@ public final class TinyBundle {
         if (file.getParent() != null) {
             Files.createDirectories(file.getParent());
         }
-        // Random weights for the transformer preset and the tokenizer preset of the same size.
+        // Random weights for the transformer preset and the tokenizer preset of the same size,
+        // initialised on the CPU only to be written out (the examples load them on -Dhypnos.device).
         try (Bundle bundle = RandomBundle.builder(Preset.TINY::builder, TokenizerPreset.TINY)
                 .seed(seed)
                 .build(Device.cpu())) {

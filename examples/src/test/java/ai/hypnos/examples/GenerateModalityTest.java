@@ -25,8 +25,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Runs {@link GenerateModality} on a 1-minute synthetic night: the ECG is imputed from the seven
- * other modalities and written as EDF+, which is read back.
+ * Runs {@link GenerateModality} on the first 20 s of a synthetic night: the ECG is imputed from
+ * the seven other modalities and written as EDF+, which is read back.
  */
 class GenerateModalityTest {
     @TempDir
@@ -38,16 +38,18 @@ class GenerateModalityTest {
         NightFiles night = DemoNight.write(dir, 1, 42);
         Path out = dir.resolve("ecg.edf");
         ByteArrayOutputStream text = new ByteArrayOutputStream();
-        GenerateModality.Result r = GenerateModality.run(bundle, night.recording(), "ecg", out, 3,
+        GenerateModality.Result r = GenerateModality.run(bundle, night.recording(), "ecg", 20, out, 3,
                 new PrintStream(text, true, StandardCharsets.UTF_8));
         Generated g = r.generated();
         int seconds = g.tokens().length;
         float[] wave = g.waveforms().get("ecg");
         assertEquals(List.of("ecg"), g.modalities());
         assertEquals(128, g.sampleRates().get("ecg"));
+        assertEquals(20, seconds);
         assertEquals(seconds * 128, wave.length, "one token decodes to one second at 128 Hz");
 
-        try (HypnosModel model = Hypnos.load(bundle); Recording rec = Recordings.open(night.recording())) {
+        try (HypnosModel model = Hypnos.load(bundle); Recording file = Recordings.open(night.recording())) {
+            Recording rec = GenerateModality.firstSeconds(file, 20);
             // The conditioning modalities keep the recording's own tokens; the ECG columns are new codes.
             List<String> others = new ArrayList<>(model.modalities());
             others.remove("ecg");

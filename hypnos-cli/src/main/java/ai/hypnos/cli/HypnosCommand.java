@@ -24,6 +24,10 @@ import picocli.CommandLine.Command;
             ai.hypnos.cli.embed.GenerateCommand.class,
             ai.hypnos.cli.embed.FetchWeightsCommand.class,
             ai.hypnos.cli.spark.SparkCommand.class,
+            ai.hypnos.cli.train.TokenizeCommand.class,
+            ai.hypnos.cli.train.TrainTokenizerCommand.class,
+            ai.hypnos.cli.train.PretrainCommand.class,
+            ai.hypnos.cli.quickstart.QuickstartCommand.class,
         })
 public final class HypnosCommand implements Runnable {
 

@@ -222,7 +222,7 @@ public final class Embeddings {
                 w.put("presence", NpyArray.of(presence, presence.length));
                 w.put("modalities", NpyArray.ofStrings(modalities.toArray(new String[0]), modalities.size()));
                 w.put("channel_ids", NpyArray.of(ids, ids.length));
-                w.put("report", NpyArray.ofStrings(new String[] {report == null ? "{}" : report.toJson()}));
+                w.put("report", NpyArray.ofStrings(new String[] {report == null ? "{}" : report.toJson()}).reshape());
             } catch (IOException | RuntimeException e) {
                 w.abort();
                 throw e;

@@ -73,7 +73,10 @@ public final class Hypnos {
         if (Files.exists(p)) {
             return p;
         }
-        Optional<HubRepo> repo = HubRepo.parse(repoOrPath);
+        // A mistyped local file must not turn into a download attempt.
+        boolean looksLikeFile = repoOrPath.endsWith(".safetensors") || repoOrPath.startsWith(".")
+                || repoOrPath.startsWith("/") || repoOrPath.startsWith("~");
+        Optional<HubRepo> repo = looksLikeFile ? Optional.empty() : HubRepo.parse(repoOrPath);
         if (repo.isEmpty()) {
             throw new FileNotFoundException("'" + repoOrPath + "' is neither an existing bundle path nor a Hub "
                     + "repository id (owner/name)");

@@ -24,11 +24,9 @@ import org.apache.spark.SerializableWritable;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
-import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.functions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,8 +34,8 @@ import org.slf4j.LoggerFactory;
  * The driver side of a run: read the manifest, prepare the output folder, spread the recordings
  * over the executors one per task, write the status table, read back the counts.
  *
- * <p>Data flow: the driver holds the manifest rows (metadata) and, at the end, the counts and
- * the first failures; executors read the recordings, hold one night per running task, and write
+ * <p>Data flow: the driver holds the manifest rows (metadata) and, at the end, three columns of
+ * the status table (recording, status, error); executors read the recordings, hold one night per running task, and write
  * their outputs straight to the output file system. The only things that travel between them are
  * the task descriptions, the Hadoop configuration (broadcast once) and one small status row per
  * recording (through a shuffle into the one task that writes the status table).
@@ -55,7 +53,7 @@ final class CohortJob {
         try (Session s = Session.open(run, "hypnos tokenize")) {
             SparkSession spark = s.spark();
             Configuration conf = spark.sparkContext().hadoopConfiguration();
-            List<RecordingTask> tasks = ManifestReader.read(spark, job.manifest(), SubjectSplitter.defaults());
+            List<RecordingTask> tasks = ManifestReader.read(spark, job.manifest(), job.splits());
             Path out = qualified(job.out(), conf);
             FileSystem fs = prepare(out, conf);
             // The layout and tokenizer identities every shard must match; the tokenizers are small
@@ -118,22 +116,23 @@ final class CohortJob {
             spark.sparkContext().removeSparkListener(progress);
             hadoop.destroy();
         }
-        Dataset<Row> table = spark.read().parquet(statusUri);
+        // The table is one small row per recording: read back the three columns the report needs.
         long ok = 0;
         long skipped = 0;
         long failed = 0;
-        for (Row r : table.groupBy("status").count().collectAsList()) {
-            switch (r.getString(0)) {
-                case StatusRow.OK -> ok = r.getLong(1);
-                case StatusRow.SKIPPED -> skipped = r.getLong(1);
-                default -> failed += r.getLong(1);
+        List<JobReport.Failure> failures = new ArrayList<>();
+        for (Row r : spark.read().parquet(statusUri).select("recording", "status", "error").collectAsList()) {
+            switch (r.getString(1)) {
+                case StatusRow.OK -> ok++;
+                case StatusRow.SKIPPED -> skipped++;
+                default -> {
+                    failed++;
+                    failures.add(new JobReport.Failure(r.getString(0), r.getString(2)));
+                }
             }
         }
-        List<JobReport.Failure> failures = new ArrayList<>();
-        for (Row r : table.filter(functions.col("status").equalTo(StatusRow.FAILED)).select("recording", "error")
-                .orderBy("recording").limit(REPORTED_FAILURES).collectAsList()) {
-            failures.add(new JobReport.Failure(r.getString(0), r.getString(1)));
-        }
+        failures.sort(java.util.Comparator.comparing(JobReport.Failure::recording));
+        failures = failures.subList(0, Math.min(REPORTED_FAILURES, failures.size()));
         JobReport report = new JobReport(work.mode(), runId, statusUri, tasks.size(), ok, skipped, failed,
                 (System.nanoTime() - t0) / 1e9, failures);
         LOG.info(report.headline());

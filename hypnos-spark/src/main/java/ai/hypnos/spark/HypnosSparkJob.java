@@ -18,7 +18,7 @@ import picocli.CommandLine.Command;
  * {@code --strict} when some recording failed, 1 when the job itself failed, 2 for bad arguments.
  * See {@code docs/spark.md}.
  */
-@Command(name = "spark", mixinStandardHelpOptions = true, subcommands = {TokenizeCommand.class, EmbedCommand.class},
+@Command(name = "spark", mixinStandardHelpOptions = true, subcommands = {TokenizeCommand.class, EmbedCommand.class, BenchCommand.class},
         description = "Tokenize or embed a whole cohort on Apache Spark (local[*], YARN, Kubernetes, standalone).")
 public final class HypnosSparkJob implements Runnable {
     /** Exit code of a strict run in which some recording failed. */

@@ -1,5 +1,6 @@
 package ai.hypnos.spark;
 
+import ai.hypnos.train.cohort.SubjectSplitter;
 import java.util.Map;
 
 /**
@@ -11,15 +12,20 @@ import java.util.Map;
  * @param out        output folder URI (local, {@code hdfs://}, {@code s3a://}…)
  * @param device     executor device: {@code cpu}, {@code gpu}, {@code gpu:N}
  * @param aliases    extra channel labels: file label → modality key
+ * @param splits     how subjects without a split in the manifest are assigned one (the
+ *                   single-machine {@code hypnos tokenize}'s {@code --val-fraction},
+ *                   {@code --test-fraction}, {@code --split-seed}); it goes into the shard metadata
  */
-public record TokenizeJob(String manifest, String tokenizers, String out, String device, Map<String, String> aliases) {
+public record TokenizeJob(String manifest, String tokenizers, String out, String device, Map<String, String> aliases,
+        SubjectSplitter splits) {
 
     public TokenizeJob {
         aliases = Map.copyOf(aliases);
+        java.util.Objects.requireNonNull(splits, "splits");
     }
 
-    /** On CPU, with the built-in channel aliases. */
+    /** On CPU, with the built-in channel aliases and the default subject splits (80/10/10, seed 0). */
     public static TokenizeJob of(String manifest, String tokenizers, String out) {
-        return new TokenizeJob(manifest, tokenizers, out, "cpu", Map.of());
+        return new TokenizeJob(manifest, tokenizers, out, "cpu", Map.of(), SubjectSplitter.defaults());
     }
 }

@@ -24,7 +24,7 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * The acceptance cohort of issue 11: six short synthetic nights (15 min), one of them with only
+ * The acceptance cohort of issue 11: six short synthetic nights (10 min), one of them with only
  * EEG and ECG channels (the other modalities missing) and one corrupt (an EDF cut off inside its
  * header), listed in {@code cohort/manifest.csv}; and a {@code tiny} random bundle, which serves
  * both as the tokenizer bundle and as the model.
@@ -36,7 +36,28 @@ import java.util.List;
  * @param partial  id of the recording with missing modalities
  */
 record TestCohort(Path dir, Path manifest, Path bundle, String corrupt, String partial) {
-    static final double HOURS = 0.25;
+    static final double HOURS = 10.0 / 60;
+    private static TestCohort shared;
+
+    /** One cohort for all tests of this JVM, in a temporary folder deleted when the JVM exits. */
+    static synchronized TestCohort shared() throws IOException {
+        if (shared == null) {
+            Path root = Files.createTempDirectory("hypnos-spark-test-");
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteTree(root)));
+            shared = create(root);
+        }
+        return shared;
+    }
+
+    private static void deleteTree(Path root) {
+        try (java.util.stream.Stream<Path> s = Files.walk(root)) {
+            for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException e) {
+            // a temporary folder: the system cleans it up eventually
+        }
+    }
 
     static TestCohort create(Path root) throws IOException {
         Path dir = root.resolve("cohort");

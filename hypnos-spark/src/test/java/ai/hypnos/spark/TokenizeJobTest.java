@@ -27,9 +27,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -38,31 +40,36 @@ import org.junit.jupiter.api.io.TempDir;
  * night in the status table with its reason; a job killed midway (a separate JVM halted after two
  * recordings) and rerun finishes without redoing the finished recordings and leaves no partial file.
  */
+@Order(1) // first: its separate JVM starts Spark before this JVM does
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class TokenizeJobTest {
     @TempDir
     static Path root;
     static TestCohort cohort;
     static Path single;
     static BuildSummary singleSummary;
-    static SparkSession spark;
 
     @BeforeAll
     static void cohortAndTheSingleMachineShards() throws IOException {
-        cohort = TestCohort.create(root);
+        cohort = TestCohort.shared();
         single = root.resolve("single");
         try (TokenizerSet set = TokenizerSet.open(cohort.bundle(), Device.cpu())) {
             singleSummary = new ShardBuilder(set).buildAll(
                     Cohort.fromManifest(cohort.manifest(), SubjectSplitter.defaults()), single, 2);
         }
         assertEquals(5, singleSummary.count(BuildSummary.Status.BUILT), singleSummary.outcomes().toString());
-        spark = TestSpark.session();
     }
 
     @Test
+    @Order(2)
     void shardsAreByteIdenticalToTheSingleMachineBuildersAndFailuresAreListed() throws IOException {
         Path out = root.resolve("spark-shards");
+        TestSpark.session();
         int loadsBefore = ExecutorCache.loads();
-        JobReport r = SparkJobs.tokenize(job(out), SparkRunOptions.defaults().withMaster("local[2]"));
+        // The tokenizers named by a file: URI: another cache key than the other tests' plain path.
+        TokenizeJob job = TokenizeJob.of(cohort.manifest().toString(), cohort.bundle().toUri().toString(),
+                out.toString());
+        JobReport r = SparkJobs.tokenize(job, SparkRunOptions.defaults().withMaster("local[2]"));
         assertEquals(6, r.recordings());
         assertEquals(5, r.ok(), r.toString());
         assertEquals(1, r.failed());
@@ -97,7 +104,7 @@ class TokenizeJobTest {
 
         // Rerun: every shard is finished, nothing is rebuilt, the corrupt night fails again.
         Map<String, FileTime> times = mtimes(out);
-        JobReport again = SparkJobs.tokenize(job(out), SparkRunOptions.defaults());
+        JobReport again = SparkJobs.tokenize(job, SparkRunOptions.defaults());
         assertEquals(5, again.skipped(), again.toString());
         assertEquals(0, again.ok());
         assertEquals(1, again.failed());
@@ -106,8 +113,10 @@ class TokenizeJobTest {
     }
 
     @Test
+    @Order(1)
     void aKilledJobRerunFinishesWithoutRedoingFinishedRecordingsAndLeavesNoPartialFile() throws Exception {
         Path out = root.resolve("killed-shards");
+        // Before this JVM starts Spark: the two start-ups would compete for the cores.
         Process child = childJob(out, 2);
         assertTrue(child.waitFor(240, TimeUnit.SECONDS), "the child job did not end");
         assertEquals(HaltAfterTasks.STATUS, child.exitValue(),
@@ -123,6 +132,7 @@ class TokenizeJobTest {
         }
         Map<String, FileTime> times = mtimes(out);
 
+        TestSpark.session();
         JobReport r = SparkJobs.tokenize(job(out), SparkRunOptions.defaults());
         assertEquals(finished.size(), r.skipped(), r.toString());
         assertEquals(5 - finished.size(), r.ok());
@@ -207,7 +217,7 @@ class TokenizeJobTest {
 
     static Map<String, Row> status(JobReport r) {
         Map<String, Row> out = new TreeMap<>();
-        for (Row row : spark.read().parquet(r.statusUri()).collectAsList()) {
+        for (Row row : TestSpark.session().read().parquet(r.statusUri()).collectAsList()) {
             assertEquals(r.runId(), row.getAs("run_id"));
             out.put(row.getAs("recording"), row);
         }

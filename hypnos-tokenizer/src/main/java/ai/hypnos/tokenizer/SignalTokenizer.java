@@ -267,8 +267,13 @@ public final class SignalTokenizer implements AutoCloseable {
         }
     }
 
-    /** For each token t, the last input sample index its value depends on (index into the signal). */
-    int lastSampleNeeded(long token) {
+    /**
+     * The last sample (index into the signal, counting the reference's trailing token of zeros)
+     * that token t depends on: (t+1)·hop, except for the first tokens, which look further ahead
+     * through the reflection padding ({@link #startupLookahead()}). Token t is final once this
+     * sample has arrived.
+     */
+    public int lastSampleNeeded(long token) {
         if (token + 1 < tokenDeps.length) {
             return tokenDeps[(int) token];
         }

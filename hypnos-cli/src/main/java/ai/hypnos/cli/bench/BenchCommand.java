@@ -17,7 +17,9 @@ import picocli.CommandLine.Command;
             BenchPreprocessCommand.class,
             BenchSynthCommand.class,
             BenchTransformerCommand.class,
+            BenchTokenizerCommand.class,
             BenchEmbedCommand.class,
+            BenchTrainCommand.class,
         })
 public final class BenchCommand implements Runnable {
 

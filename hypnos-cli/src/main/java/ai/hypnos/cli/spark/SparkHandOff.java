@@ -60,6 +60,7 @@ public final class SparkHandOff {
                     + "java -cp \"hypnos-cli.jar:hypnos-spark.jar:$SPARK_HOME/jars/*\" ai.hypnos.cli.HypnosCommand …, "
                     + "or submit " + JOB_CLASS + " with spark-submit (docs/spark.md)");
         }
+        quietSpark();
         try {
             Method execute = job.getMethod("execute", String[].class);
             return (Integer) execute.invoke(null, (Object) args.toArray(new String[0]));
@@ -75,6 +76,21 @@ public final class SparkHandOff {
         } catch (ReflectiveOperationException e) {
             throw new IllegalStateException(JOB_CLASS + " on the classpath has no execute(String...): "
                     + "hypnos-spark and hypnos-cli are of different versions", e);
+        }
+    }
+
+    /**
+     * Spark logs a great deal at INFO; the command line's backend (slf4j-simple) reads per-logger
+     * levels from system properties when a logger is created, so these keep Spark's, Hadoop's and
+     * their libraries' lines at warn unless the user set a level for them.
+     */
+    private static void quietSpark() {
+        for (String name : List.of("org.apache.spark", "org.sparkproject", "org.apache.hadoop", "org.apache.parquet",
+                "io.netty", "org.apache.orc")) {
+            String key = "org.slf4j.simpleLogger.log." + name;
+            if (System.getProperty(key) == null) {
+                System.setProperty(key, "warn");
+            }
         }
     }
 

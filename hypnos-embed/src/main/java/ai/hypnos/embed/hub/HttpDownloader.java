@@ -5,10 +5,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.io.OutputStream;
+import java.net.HttpURLConnection;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.file.Files;
@@ -17,7 +15,6 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.time.Duration;
 import java.util.HexFormat;
 import java.util.Locale;
 import java.util.Optional;
@@ -44,14 +41,9 @@ final class HttpDownloader {
     private static final int MAX_REDIRECTS = 8;
 
     private final HubOptions options;
-    private final HttpClient client;
 
     HttpDownloader(HubOptions options) {
         this.options = options;
-        this.client = HttpClient.newBuilder()
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .connectTimeout(Duration.ofSeconds(30))
-                .build();
     }
 
     /** What a {@code HEAD} request said about the file. */
@@ -136,24 +128,26 @@ final class HttpDownloader {
         long size = -1;
         String sha = null;
         for (int hop = 0; hop <= MAX_REDIRECTS; hop++) {
-            HttpResponse<Void> r = send(request(uri, url).method("HEAD", HttpRequest.BodyPublishers.noBody()).build(),
-                    HttpResponse.BodyHandlers.discarding());
-            int code = r.statusCode();
-            // The Hub's first answer (a redirect for LFS files) carries the file's SHA-256 and size.
-            sha = sha != null ? sha : sha256Header(r).orElse(null);
-            if (size < 0) {
-                size = r.headers().firstValueAsLong("x-linked-size").orElse(-1);
+            HttpURLConnection c = open(uri, url, "HEAD");
+            try {
+                int code = c.getResponseCode();
+                // The Hub's first answer (a redirect for LFS files) carries the file's SHA-256 and size.
+                sha = sha != null ? sha : sha256Header(c).orElse(null);
+                if (size < 0) {
+                    size = longHeader(c, "X-Linked-Size");
+                }
+                if (code >= 300 && code < 400) {
+                    uri = redirect(c, uri);
+                    continue;
+                }
+                check(code, uri);
+                if (size < 0) {
+                    size = longHeader(c, "Content-Length");
+                }
+                return new Head(uri, size, sha);
+            } finally {
+                c.disconnect();
             }
-            if (code >= 300 && code < 400) {
-                uri = uri.resolve(r.headers().firstValue("location")
-                        .orElseThrow(() -> new HttpStatusException(url + ": HTTP " + code + " without a Location")));
-                continue;
-            }
-            check(code, uri);
-            if (size < 0) {
-                size = r.headers().firstValueAsLong("content-length").orElse(-1);
-            }
-            return new Head(uri, size, sha);
         }
         throw new HttpStatusException(url + ": more than " + MAX_REDIRECTS + " redirects");
     }
@@ -161,84 +155,101 @@ final class HttpDownloader {
     /** One GET from {@code have} to the end; true when the body ended at the expected size. */
     private boolean transfer(URI uri, Path part, long have, long size) throws IOException {
         URI at = uri;
-        HttpResponse<InputStream> r = null;
+        HttpURLConnection c = null;
+        int code = -1;
         for (int hop = 0; hop <= MAX_REDIRECTS; hop++) {
-            HttpRequest.Builder b = request(at, uri).GET();
+            c = open(at, uri, "GET");
             if (have > 0) {
-                b.header("Range", "bytes=" + have + "-");
+                c.setRequestProperty("Range", "bytes=" + have + "-");
             }
-            r = send(b.build(), HttpResponse.BodyHandlers.ofInputStream());
-            int code = r.statusCode();
+            code = c.getResponseCode();
             if (code >= 300 && code < 400) {
-                r.body().close();
-                at = at.resolve(r.headers().firstValue("location")
-                        .orElseThrow(() -> new HttpStatusException(uri + ": HTTP " + code + " without a Location")));
+                URI next = redirect(c, at);
+                c.disconnect();
+                at = next;
                 continue;
             }
             break;
         }
-        int code = r.statusCode();
-        boolean append;
-        if (code == 206) {
-            String range = r.headers().firstValue("content-range").orElse("");
-            if (!range.startsWith("bytes " + have + "-")) {
-                r.body().close();
-                throw new IOException("server answered range " + range + " to a request from byte " + have);
+        try {
+            boolean append;
+            if (code == 206) {
+                String range = c.getHeaderField("Content-Range");
+                if (range == null || !range.startsWith("bytes " + have + "-")) {
+                    throw new IOException("server answered range " + range + " to a request from byte " + have);
+                }
+                append = true;
+            } else if (code == 200) {
+                append = false;
+                if (have > 0) {
+                    LOG.info("{}: the server ignores Range requests; starting over", at);
+                }
+            } else if (code == 416) {
+                Files.deleteIfExists(part);
+                throw new IOException("server refused the range from byte " + have + "; starting over");
+            } else {
+                check(code, at);
+                throw new HttpStatusException(at + ": unexpected HTTP " + code);
             }
-            append = true;
-        } else if (code == 200) {
-            append = false;
-            if (have > 0) {
-                LOG.info("{}: the server ignores Range requests; starting over", at);
-            }
-        } else if (code == 416) {
-            r.body().close();
-            Files.deleteIfExists(part);
-            throw new IOException("server refused the range from byte " + have + "; starting over");
-        } else {
-            r.body().close();
-            check(code, at);
-            throw new HttpStatusException(at + ": unexpected HTTP " + code);
-        }
-        long done = append ? have : 0;
-        StandardOpenOption mode = append ? StandardOpenOption.APPEND : StandardOpenOption.TRUNCATE_EXISTING;
-        try (InputStream in = r.body();
-                OutputStream out = Files.newOutputStream(part, StandardOpenOption.CREATE, StandardOpenOption.WRITE, mode)) {
-            byte[] buf = new byte[1 << 20];
-            int n;
-            while ((n = in.read(buf)) >= 0) {
-                out.write(buf, 0, n);
-                done += n;
-                options.listener().progress(done);
-                if (Thread.currentThread().isInterrupted()) {
-                    throw new InterruptedIOException("download interrupted");
+            long done = append ? have : 0;
+            StandardOpenOption mode = append ? StandardOpenOption.APPEND : StandardOpenOption.TRUNCATE_EXISTING;
+            try (InputStream in = c.getInputStream();
+                    OutputStream out = Files.newOutputStream(part, StandardOpenOption.CREATE, StandardOpenOption.WRITE, mode)) {
+                byte[] buf = new byte[1 << 20];
+                int n;
+                while ((n = in.read(buf)) >= 0) {
+                    out.write(buf, 0, n);
+                    done += n;
+                    options.listener().progress(done);
+                    if (Thread.currentThread().isInterrupted()) {
+                        throw new InterruptedIOException("download interrupted");
+                    }
                 }
             }
+            return size < 0 || done == size;
+        } finally {
+            c.disconnect();
         }
-        return size < 0 || done == size;
     }
 
-    private HttpRequest.Builder request(URI uri, URI origin) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(Duration.ofMinutes(10))
-                .header("User-Agent", "hypnos-java");
+    /**
+     * A connection with connect and read timeouts (a stalled transfer fails and is resumed
+     * instead of hanging) and no automatic redirects.
+     */
+    private HttpURLConnection open(URI uri, URI origin, String method) throws IOException {
+        HttpURLConnection c = (HttpURLConnection) uri.toURL().openConnection();
+        c.setInstanceFollowRedirects(false);
+        c.setConnectTimeout(30_000);
+        c.setReadTimeout(options.readTimeoutMillis());
+        c.setRequestMethod(method);
+        c.setRequestProperty("User-Agent", "hypnos-java");
+        c.setRequestProperty("Accept-Encoding", "identity");
         // The token goes to the Hub itself only, not to a CDN it redirects to.
         if (options.token() != null && sameHost(uri, origin)) {
-            b.header("Authorization", "Bearer " + options.token());
+            c.setRequestProperty("Authorization", "Bearer " + options.token());
         }
-        return b;
+        return c;
+    }
+
+    private static URI redirect(HttpURLConnection c, URI from) throws IOException {
+        String location = c.getHeaderField("Location");
+        if (location == null) {
+            throw new HttpStatusException(from + ": HTTP " + c.getResponseCode() + " without a Location");
+        }
+        return from.resolve(location);
+    }
+
+    private static long longHeader(HttpURLConnection c, String name) {
+        String v = c.getHeaderField(name);
+        try {
+            return v == null ? -1 : Long.parseLong(v.trim());
+        } catch (NumberFormatException e) {
+            return -1;
+        }
     }
 
     private static boolean sameHost(URI a, URI b) {
         return a.getHost() != null && a.getHost().equalsIgnoreCase(b.getHost()) && a.getPort() == b.getPort();
-    }
-
-    private <T> HttpResponse<T> send(HttpRequest request, HttpResponse.BodyHandler<T> handler) throws IOException {
-        try {
-            return client.send(request, handler);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new InterruptedIOException("interrupted while talking to " + request.uri());
-        }
     }
 
     private static void check(int code, URI uri) throws IOException {
@@ -258,9 +269,9 @@ final class HttpDownloader {
     }
 
     /** The SHA-256 in {@code X-Linked-Etag} (LFS files on the Hub), if the header holds one. */
-    private static Optional<String> sha256Header(HttpResponse<?> r) {
-        for (String h : new String[] {"x-linked-etag", "etag"}) {
-            Optional<String> v = r.headers().firstValue(h);
+    private static Optional<String> sha256Header(HttpURLConnection c) {
+        for (String h : new String[] {"X-Linked-Etag", "ETag"}) {
+            Optional<String> v = Optional.ofNullable(c.getHeaderField(h));
             if (v.isPresent()) {
                 String s = v.get().trim();
                 if (s.startsWith("W/")) {

@@ -21,6 +21,7 @@ import java.util.Objects;
  *       {@code X-Linked-Etag} (the SHA-256 of an LFS file) is used, if it is one.</li>
  *   <li>{@code token}: a Hub access token for private repositories ({@code HF_TOKEN}); never logged.</li>
  *   <li>{@code maxAttempts}: transfers tried before giving up (each resumes where the last stopped).</li>
+ *   <li>{@code readTimeoutMillis}: a transfer that stalls this long is abandoned and resumed (60 s).</li>
  * </ul>
  */
 public final class HubOptions {
@@ -39,10 +40,11 @@ public final class HubOptions {
     private final String sha256;
     private final String token;
     private final int maxAttempts;
+    private final int readTimeoutMillis;
     private final DownloadListener listener;
 
     private HubOptions(String baseUrl, String revision, String filename, Path cacheDir, boolean offline, String sha256,
-            String token, int maxAttempts, DownloadListener listener) {
+            String token, int maxAttempts, int readTimeoutMillis, DownloadListener listener) {
         this.baseUrl = stripSlash(Objects.requireNonNull(baseUrl, "baseUrl"));
         this.revision = Objects.requireNonNull(revision, "revision");
         this.filename = Objects.requireNonNull(filename, "filename");
@@ -51,9 +53,13 @@ public final class HubOptions {
         this.sha256 = sha256 == null ? null : sha256.trim().toLowerCase(Locale.ROOT);
         this.token = token;
         this.maxAttempts = maxAttempts;
+        this.readTimeoutMillis = readTimeoutMillis;
         this.listener = Objects.requireNonNull(listener, "listener");
         if (this.sha256 != null && !this.sha256.matches("[0-9a-f]{64}")) {
             throw new IllegalArgumentException("sha256 must be 64 hex digits, got '" + sha256 + "'");
+        }
+        if (readTimeoutMillis < 1) {
+            throw new IllegalArgumentException("read timeout must be >= 1 ms, got " + readTimeoutMillis);
         }
         if (maxAttempts < 1) {
             throw new IllegalArgumentException("maxAttempts must be >= 1, got " + maxAttempts);
@@ -70,7 +76,7 @@ public final class HubOptions {
         boolean offline = truthy(env("HYPNOS_OFFLINE")) || truthy(env("HF_HUB_OFFLINE"));
         return new HubOptions(base == null ? DEFAULT_BASE_URL : base, "main", DEFAULT_FILENAME,
                 cache == null ? Path.of(System.getProperty("user.home"), ".cache", "hypnos") : Path.of(cache),
-                offline, null, env("HF_TOKEN"), 5, new LoggingDownloadListener());
+                offline, null, env("HF_TOKEN"), 5, 60_000, new LoggingDownloadListener());
     }
 
     private static String env(String name) {
@@ -87,40 +93,45 @@ public final class HubOptions {
     }
 
     public HubOptions withBaseUrl(String url) {
-        return new HubOptions(url, revision, filename, cacheDir, offline, sha256, token, maxAttempts, listener);
+        return new HubOptions(url, revision, filename, cacheDir, offline, sha256, token, maxAttempts, readTimeoutMillis, listener);
     }
 
     public HubOptions withRevision(String rev) {
-        return new HubOptions(baseUrl, rev, filename, cacheDir, offline, sha256, token, maxAttempts, listener);
+        return new HubOptions(baseUrl, rev, filename, cacheDir, offline, sha256, token, maxAttempts, readTimeoutMillis, listener);
     }
 
     public HubOptions withFilename(String name) {
-        return new HubOptions(baseUrl, revision, name, cacheDir, offline, sha256, token, maxAttempts, listener);
+        return new HubOptions(baseUrl, revision, name, cacheDir, offline, sha256, token, maxAttempts, readTimeoutMillis, listener);
     }
 
     public HubOptions withCacheDir(Path dir) {
-        return new HubOptions(baseUrl, revision, filename, dir, offline, sha256, token, maxAttempts, listener);
+        return new HubOptions(baseUrl, revision, filename, dir, offline, sha256, token, maxAttempts, readTimeoutMillis, listener);
     }
 
     public HubOptions withOffline(boolean off) {
-        return new HubOptions(baseUrl, revision, filename, cacheDir, off, sha256, token, maxAttempts, listener);
+        return new HubOptions(baseUrl, revision, filename, cacheDir, off, sha256, token, maxAttempts, readTimeoutMillis, listener);
     }
 
     /** The expected SHA-256 (64 hex digits), or {@code null} to trust the Hub's. */
     public HubOptions withSha256(String hex) {
-        return new HubOptions(baseUrl, revision, filename, cacheDir, offline, hex, token, maxAttempts, listener);
+        return new HubOptions(baseUrl, revision, filename, cacheDir, offline, hex, token, maxAttempts, readTimeoutMillis, listener);
     }
 
     public HubOptions withToken(String t) {
-        return new HubOptions(baseUrl, revision, filename, cacheDir, offline, sha256, t, maxAttempts, listener);
+        return new HubOptions(baseUrl, revision, filename, cacheDir, offline, sha256, t, maxAttempts, readTimeoutMillis, listener);
     }
 
     public HubOptions withMaxAttempts(int n) {
-        return new HubOptions(baseUrl, revision, filename, cacheDir, offline, sha256, token, n, listener);
+        return new HubOptions(baseUrl, revision, filename, cacheDir, offline, sha256, token, n, readTimeoutMillis, listener);
+    }
+
+    /** Milliseconds without data after which a transfer is abandoned and resumed (default 60 s). */
+    public HubOptions withReadTimeoutMillis(int ms) {
+        return new HubOptions(baseUrl, revision, filename, cacheDir, offline, sha256, token, maxAttempts, ms, listener);
     }
 
     public HubOptions withListener(DownloadListener l) {
-        return new HubOptions(baseUrl, revision, filename, cacheDir, offline, sha256, token, maxAttempts, l);
+        return new HubOptions(baseUrl, revision, filename, cacheDir, offline, sha256, token, maxAttempts, readTimeoutMillis, l);
     }
 
     public String baseUrl() {
@@ -155,6 +166,10 @@ public final class HubOptions {
 
     public int maxAttempts() {
         return maxAttempts;
+    }
+
+    public int readTimeoutMillis() {
+        return readTimeoutMillis;
     }
 
     public DownloadListener listener() {

@@ -153,7 +153,7 @@ public final class CausalConv1d extends NamedBlock {
             xp = xp.get(new NDIndex(":, :, :{}", used));
         }
         NDArray w = state == null ? effectiveWeight(scope) : state.cached(this, "weight", () -> effectiveWeight(scope));
-        NDArray y = Im2colConv.needed(xp.getDevice())
+        NDArray y = Im2colConv.needed(weight, xp.getDevice())
                 ? Im2colConv.conv1d(xp, w, bias.getArray(), stride, dilation)
                 : Conv1d.conv1d(xp, w, bias.getArray(), new Shape(stride), new Shape(0), new Shape(dilation), 1).singletonOrThrow();
         return normalise(y);

@@ -23,11 +23,13 @@ public final class Im2colConv {
     private Im2colConv() {}
 
     /**
-     * Whether convs on {@code device} must take this path: on CPUs always (see the class
-     * comment); on GPUs libtorch's conv (cuDNN) is used.
+     * Whether a conv with this kernel must take this path: it is being trained on a CPU (the
+     * kernel requires a gradient and autograd is recording on this thread). Inference uses
+     * libtorch's conv, whose forward is right (checked against this class in the tests), and
+     * GPUs use cuDNN.
      */
-    public static boolean needed(ai.djl.Device device) {
-        return !device.isGpu();
+    public static boolean needed(ai.djl.nn.Parameter kernel, ai.djl.Device device) {
+        return !device.isGpu() && kernel.requiresGradient() && ai.djl.pytorch.jni.JniUtils.isGradMode();
     }
 
     /**
@@ -61,7 +63,9 @@ public final class Im2colConv {
             }
         }
         // cols[b, i, c, tap] → [B, L_out, C_in·k]
-        NDArray cols = NDArrays.concat(parts, 3).transpose(0, 2, 1, 3).reshape(batch, nOut, cin * k);
+        // (NDArrays.concat of a single array is a clone under NoGradGuard: it would cut the graph.)
+        NDArray gathered = parts.size() == 1 ? parts.get(0) : NDArrays.concat(parts, 3);
+        NDArray cols = gathered.transpose(0, 2, 1, 3).reshape(batch, nOut, cin * k);
         NDArray flat = w.reshape(cout, cin * k);
         flat.attach(x.getManager()); // w may be a parameter: keep the temporary out of its manager
         NDArray kernel = flat.transpose();

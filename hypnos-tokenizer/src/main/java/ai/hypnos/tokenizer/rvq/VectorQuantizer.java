@@ -128,8 +128,9 @@ public final class VectorQuantizer implements AutoCloseable {
      */
     public static NDArray nearest(NDArray x, NDArray codes) {
         NDManager scope = x.getManager();
-        NDArray codeNorms = codes.square().sum(new int[] {1});
-        codeNorms.attach(scope);
+        NDArray squares = codes.square();
+        squares.attach(scope); // codes live in the quantizer's manager: keep temporaries out of it
+        NDArray codeNorms = squares.sum(new int[] {1});
         NDArray codesT = codes.transpose();
         codesT.attach(scope);
         NDArray d = x.square().sum(new int[] {1}, true).sub(x.matMul(codesT).mul(2f)).add(codeNorms.reshape(1, -1));

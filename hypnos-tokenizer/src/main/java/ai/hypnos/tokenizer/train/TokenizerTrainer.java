@@ -97,10 +97,19 @@ public final class TokenizerTrainer implements AutoCloseable {
      * restores weights, codebooks, optimiser, generator and step.
      */
     public static TokenizerTrainer resume(Path checkpoint, SignalSet data, Device device) throws IOException {
+        return resume(checkpoint, data, device, -1);
+    }
+
+    /**
+     * As {@link #resume(Path, SignalSet, Device)} with a new run length (≤ 0: the checkpoint's).
+     * The same length continues exactly; another one re-stretches the cosine from here on.
+     */
+    public static TokenizerTrainer resume(Path checkpoint, SignalSet data, Device device, long totalSteps) throws IOException {
         try (SafetensorsFile f = SafetensorsFile.open(checkpoint)) {
             TrainingCheckpoint.Header h = TrainingCheckpoint.header(f);
             SignalTokenizer tok = SignalTokenizer.create(h.tokenizer(), device, h.run().training().seed());
-            TokenizerTrainer t = new TokenizerTrainer(tok, h.run().signal(), data, h.run().training(), h.run().totalSteps());
+            long total = totalSteps > 0 ? totalSteps : h.run().totalSteps();
+            TokenizerTrainer t = new TokenizerTrainer(tok, h.run().signal(), data, h.run().training(), total);
             t.ownsTokenizer = true;
             TrainingCheckpoint.restore(f, h, tok, t.optimizer);
             t.step = h.run().step();

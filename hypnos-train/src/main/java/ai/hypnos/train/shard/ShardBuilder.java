@@ -51,8 +51,8 @@ public final class ShardBuilder {
 
     /**
      * @param channelAliases    extra file label → modality key ({@code "EEG Left" → "eeg_c3"})
-     * @param preprocessThreads threads per recording for preprocessing its modalities (1 when
-     *                          recordings themselves run in parallel)
+     * @param preprocessThreads threads per recording for preprocessing and tokenizing its
+     *                          modalities (1 when recordings themselves run in parallel)
      */
     public ShardBuilder(TokenizerSet tokenizers, Map<String, String> channelAliases, int preprocessThreads) {
         this.tokenizers = tokenizers;
@@ -88,9 +88,9 @@ public final class ShardBuilder {
      */
     public TokenShard buildOne(CohortEntry entry, Recording recording) throws IOException {
         EmbedOptions options = EmbedOptions.defaults().withNotchHz(entry.notch()).withChannelAliases(channelAliases)
-                .withPreprocessThreads(preprocessThreads);
+                .withThreads(preprocessThreads);
         RecordingPipeline.Preprocessed pre = pipeline.preprocess(recording, options);
-        TokenizedRecording t = pipeline.tokenize(pre.signals(), pre.report(), pre.notes());
+        TokenizedRecording t = pipeline.tokenize(pre.signals(), pre.report(), pre.notes(), preprocessThreads);
         ShardLayout layout = tokenizers.layout();
         int[] source = t.tokens();
         short[] tokens = new short[source.length];

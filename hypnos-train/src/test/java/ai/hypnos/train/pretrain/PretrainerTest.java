@@ -127,8 +127,8 @@ class PretrainerTest {
     @Test
     void learnsWellBelowTheUnigramEntropyOfItsTokens() throws IOException {
         Pretrainer.Result r;
-        try (Pretrainer p = Pretrainer.open(config("learn", "optim.steps=150", "eval.every=50", "data.batch_size=8",
-                "data.context_seconds=32", "log.every=25", "log.plot=true"), false)) {
+        try (Pretrainer p = Pretrainer.open(config("learn", "optim.steps=60", "eval.every=30", "data.batch_size=8",
+                "data.context_seconds=32", "log.every=10", "log.plot=true"), false)) {
             r = p.run();
         }
         for (Map.Entry<String, Double> e : r.validation().perModality().entrySet()) {
