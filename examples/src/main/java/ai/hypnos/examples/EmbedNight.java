@@ -58,7 +58,7 @@ public final class EmbedNight {
             log.printf(Locale.ROOT, "embedded %s in %.2f s%n", recording.getFileName(), (System.nanoTime() - t0) / 1e9);
 
             // How the file's channels were matched to the modalities (debug cohort quirks with this).
-            e.report().ifPresent(r -> log.println("channel resolution:\n" + r));
+            e.report().ifPresent(log::println);
 
             // One [S, D] matrix per present modality: row t is the embedding of second t.
             for (String name : e.present()) {

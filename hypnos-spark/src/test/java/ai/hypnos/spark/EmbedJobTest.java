@@ -4,7 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.djl.Device;
 import ai.hypnos.core.synth.CohortManifest;
+import ai.hypnos.train.shard.TokenizerSet;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -79,8 +81,11 @@ class EmbedJobTest {
         Row partial = status.get(cohort.partial());
         assertEquals("ok", partial.getAs("status"));
         assertEquals(List.of("eeg_c3", "eeg_c4", "ecg"), partial.getList(partial.fieldIndex("present")));
-        assertEquals(Math.round(TestCohort.HOURS * 3600) * 16L, (long) partial.getAs("tokens"),
-                "S × ΣK: S s × 8 modalities × K=2");
+        int totalK;
+        try (TokenizerSet set = TokenizerSet.open(cohort.bundle(), Device.cpu())) {
+            totalK = set.layout().totalK();
+        }
+        assertEquals(Math.round(TestCohort.HOURS * 3600) * totalK, (long) partial.getAs("tokens"), "S × ΣK");
         try (Stream<Path> s = Files.list(out)) {
             assertEquals(0, s.filter(p -> p.getFileName().toString().endsWith(".tmp")).count());
         }

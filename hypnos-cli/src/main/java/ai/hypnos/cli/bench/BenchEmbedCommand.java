@@ -112,6 +112,10 @@ public final class BenchEmbedCommand implements Callable<Integer> {
             try (HypnosModel model = Hypnos.load(bundleFile, lo)) {
                 out.put("load_s", (System.nanoTime() - t0) / 1e9);
                 embed(model, out, peak);
+                System.out.printf(Locale.ROOT, "embedded in %.2f s (preprocess + tokenize %.2f s, transformer %.2f s)%n",
+                        out.get("wall_s").asDouble(), out.get("preprocess_tokenize_s").asDouble(),
+                        out.get("transformer_s").asDouble());
+                System.out.flush();
                 if (streamSeconds > 0) {
                     stream(model, out);
                 }
