@@ -175,6 +175,8 @@ class TokenizeJobTest {
         cmd.addAll(List.of("-cp", classpath, HypnosSparkJob.class.getName(), "tokenize", "--master", "local[2]",
                 "--manifest", cohort.manifest().toString(), "--tokenizers", cohort.bundle().toString(),
                 "--out", out.toString(), "--conf", "spark.ui.enabled=false",
+                // A halted JVM cannot clean up Spark's scratch folders: keep them in the test's folder.
+                "--conf", "spark.local.dir=" + root.resolve("child-spark-local"),
                 "--conf", "spark.extraListeners=" + HaltAfterTasks.class.getName()));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
                 .redirectOutput(root.resolve("child.log").toFile());

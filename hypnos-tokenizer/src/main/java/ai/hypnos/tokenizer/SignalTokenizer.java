@@ -1,5 +1,6 @@
 package ai.hypnos.tokenizer;
 
+import ai.hypnos.nn.HostData;
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
@@ -417,7 +418,7 @@ public final class SignalTokenizer implements AutoCloseable {
             }
         }
         try (NDManager m = NDManager.newBaseManager(device)) {
-            NDArray idx = ai.hypnos.tokenizer.nn.HostData.longs(m, flat, new Shape(1, tokens.length, k));
+            NDArray idx = ai.hypnos.nn.HostData.longs(m, flat, new Shape(1, tokens.length, k));
             return decodeBatch(idx).toFloatArray();
         }
     }
@@ -495,7 +496,7 @@ public final class SignalTokenizer implements AutoCloseable {
             for (int b = 0; b < batch; b++) {
                 skip[b] = rng.nextDouble() < config.quantizationDropout ? 1f : 0f;
             }
-            NDArray skipMask = ai.hypnos.tokenizer.nn.HostData.floats(x.getManager(), skip, new Shape(batch, 1, 1));
+            NDArray skipMask = ai.hypnos.nn.HostData.floats(x.getManager(), skip, new Shape(batch, 1, 1));
             zq = zq.add(zp.sub(zq).mul(skipMask));
         }
         NDArray out = Scope.run(zq, projectOut::forward);

@@ -1,5 +1,6 @@
 package ai.hypnos.tokenizer;
 
+import ai.hypnos.nn.HostData;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
@@ -133,7 +134,7 @@ public final class StreamingEncoder implements AutoCloseable {
         long first = engine.firstToken();
         int len = (int) engine.chunkLength(engine.chunkIndex());
         try (NDManager scope = manager.newSubManager()) {
-            NDArray input = ai.hypnos.tokenizer.nn.HostData.floats(scope, pending, new Shape(1, 1, len));
+            NDArray input = ai.hypnos.nn.HostData.floats(scope, pending, new Shape(1, 1, len));
             NDArray codes = engine.run(input, commit);
             long n = codes.getShape().get(1);
             long from = Math.max(emitted, first);

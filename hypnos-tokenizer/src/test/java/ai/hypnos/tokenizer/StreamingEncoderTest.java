@@ -8,7 +8,7 @@ import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import ai.hypnos.tokenizer.nn.HostData;
+import ai.hypnos.nn.HostData;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;

@@ -12,7 +12,7 @@ import ai.hypnos.core.safetensors.SafetensorsFile;
 import ai.hypnos.core.safetensors.SafetensorsWriter;
 import ai.hypnos.core.safetensors.TensorInfo;
 import ai.hypnos.tokenizer.SignalTokenizer;
-import ai.hypnos.tokenizer.nn.HostData;
+import ai.hypnos.nn.HostData;
 import ai.hypnos.tokenizer.rvq.VectorQuantizer;
 import java.io.IOException;
 import java.util.Arrays;

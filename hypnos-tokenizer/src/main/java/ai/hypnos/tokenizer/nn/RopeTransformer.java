@@ -1,5 +1,6 @@
 package ai.hypnos.tokenizer.nn;
 
+import ai.hypnos.nn.HostData;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;

@@ -1,5 +1,6 @@
 package ai.hypnos.tokenizer.rvq;
 
+import ai.hypnos.nn.HostData;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDManager;
@@ -33,7 +34,7 @@ public final class KMeans {
         for (int it = 0; it <= iterations; it++) {
             System.arraycopy(rng.sampleIndices(n, k), 0, draws, it * k, k);
         }
-        NDArray allDraws = ai.hypnos.tokenizer.nn.HostData.longs(m, draws);
+        NDArray allDraws = ai.hypnos.nn.HostData.longs(m, draws);
         NDArray means = samples.get(allDraws.get(new NDIndex("0:{}", k)));
         NDArray sizes = null;
         for (int it = 0; it < iterations; it++) {

@@ -1,5 +1,6 @@
 package ai.hypnos.tokenizer.rvq;
 
+import ai.hypnos.nn.HostData;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
@@ -106,7 +107,7 @@ public final class ResidualVectorQuantizer implements AutoCloseable {
                     }
                 }
             }
-            mask = ai.hypnos.tokenizer.nn.HostData.floats(scope, keep, new Shape(n, k));
+            mask = ai.hypnos.nn.HostData.floats(scope, keep, new Shape(n, k));
         }
         NDArray residual = x;
         NDArray sum = null;
@@ -125,7 +126,7 @@ public final class ResidualVectorQuantizer implements AutoCloseable {
             indices.add(s.indices());
         }
         NDArray straightThrough = x.add(sum.sub(x).stopGradient());
-        return new Output(straightThrough, NDArrays.stack(indices, 1), commitment.mul(ai.hypnos.tokenizer.nn.HostData.scalar(commitment.getManager(), 1f / k)), mask);
+        return new Output(straightThrough, NDArrays.stack(indices, 1), commitment.mul(ai.hypnos.nn.HostData.scalar(commitment.getManager(), 1f / k)), mask);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package ai.hypnos.tokenizer.rvq;
 
+import ai.hypnos.nn.HostData;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDManager;
@@ -60,7 +61,7 @@ public final class VectorQuantizer implements AutoCloseable {
         for (int i = 0; i < init.length; i++) {
             init[i] = (2f * rng.nextFloat() - 1f) * bound;
         }
-        this.embedding = ai.hypnos.tokenizer.nn.HostData.floats(manager, init, new Shape(size, dim));
+        this.embedding = ai.hypnos.nn.HostData.floats(manager, init, new Shape(size, dim));
         this.emaClusterSize = manager.ones(new Shape(size));
         this.emaEmbedSum = manager.zeros(new Shape(size, dim));
         this.usageCount = manager.zeros(new Shape(size), DataType.INT64);
@@ -171,7 +172,7 @@ public final class VectorQuantizer implements AutoCloseable {
         usageCount.addi(counts.toType(DataType.INT64, false));
         replaceDeadCodes(flat, rng);
         emaUpdate(flat, onehot, counts);
-        NDArray commitment = x.sub(quantized).square().mean().mul(ai.hypnos.tokenizer.nn.HostData.scalar(x.getManager(), commitmentCost));
+        NDArray commitment = x.sub(quantized).square().mean().mul(ai.hypnos.nn.HostData.scalar(x.getManager(), commitmentCost));
         return new Step(quantized, indices, commitment);
     }
 
@@ -193,7 +194,7 @@ public final class VectorQuantizer implements AutoCloseable {
         nextUnusedCheck = CHECK_UNUSED_EVERY;
         NDManager scope = flat.getManager();
         int n = Math.toIntExact(flat.getShape().get(0));
-        NDArray candidates = flat.get(ai.hypnos.tokenizer.nn.HostData.longs(scope, rng.sampleIndices(n, size)));
+        NDArray candidates = flat.get(ai.hypnos.nn.HostData.longs(scope, rng.sampleIndices(n, size)));
         NDArray total = emaClusterSize.sum();
         total.attach(scope);
         NDArray avgUsage = total.div(size);

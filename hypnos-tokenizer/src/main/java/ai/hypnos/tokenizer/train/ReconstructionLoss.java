@@ -2,7 +2,7 @@ package ai.hypnos.tokenizer.train;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.hypnos.tokenizer.nn.HostData;
+import ai.hypnos.nn.HostData;
 import ai.hypnos.tokenizer.nn.Im2colConv;
 import java.util.Arrays;
 
@@ -122,6 +122,6 @@ public final class ReconstructionLoss implements AutoCloseable {
                 k[(bins + f) * n + t] = (float) (-w * Math.sin(a));
             }
         }
-        return ai.hypnos.tokenizer.nn.HostData.floats(m, k, new ai.djl.ndarray.types.Shape(2L * bins, 1, n));
+        return ai.hypnos.nn.HostData.floats(m, k, new ai.djl.ndarray.types.Shape(2L * bins, 1, n));
     }
 }

@@ -11,7 +11,7 @@ import ai.hypnos.core.safetensors.SafetensorsFile;
 import ai.hypnos.tokenizer.Rng;
 import ai.hypnos.tokenizer.SignalTokenizer;
 import ai.hypnos.tokenizer.TokenizerConfig;
-import ai.hypnos.tokenizer.nn.HostData;
+import ai.hypnos.nn.HostData;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;

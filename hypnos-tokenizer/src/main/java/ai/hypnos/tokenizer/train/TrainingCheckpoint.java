@@ -1,5 +1,6 @@
 package ai.hypnos.tokenizer.train;
 
+import ai.hypnos.nn.HostData;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
@@ -121,7 +122,7 @@ public final class TrainingCheckpoint {
                 throw new HypnosFormatException(f.file(), key, java.util.Arrays.toString(found),
                         "expected shape " + e.getValue().getShape());
             }
-            e.getValue().set(new NDIndex(":"), ai.hypnos.tokenizer.nn.HostData.floats(tmp, f.floats(key), e.getValue().getShape()));
+            e.getValue().set(new NDIndex(":"), ai.hypnos.nn.HostData.floats(tmp, f.floats(key), e.getValue().getShape()));
         }
     }
 }

@@ -1,5 +1,6 @@
 package ai.hypnos.tokenizer.nn;
 
+import ai.hypnos.nn.HostData;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 

@@ -11,7 +11,7 @@ import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import ai.hypnos.tokenizer.Rng;
-import ai.hypnos.tokenizer.nn.HostData;
+import ai.hypnos.nn.HostData;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 

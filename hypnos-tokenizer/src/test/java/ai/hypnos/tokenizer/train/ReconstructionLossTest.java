@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import ai.hypnos.tokenizer.nn.HostData;
+import ai.hypnos.nn.HostData;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 

@@ -1,6 +1,8 @@
 package ai.hypnos.train.metrics;
 
 import ai.hypnos.core.io.AtomicFile;
+import java.awt.BasicStroke;
+import java.awt.Color;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -26,6 +28,13 @@ public final class LossCurves {
         }
     }
 
+    /** One colour per modality, shared by its loss curve and its entropy line (Tableau 10). */
+    private static final Color[] PALETTE = {
+        new Color(31, 119, 180), new Color(255, 127, 14), new Color(44, 160, 44), new Color(214, 39, 40),
+        new Color(148, 103, 189), new Color(140, 86, 75), new Color(227, 119, 194), new Color(127, 127, 127),
+        new Color(188, 189, 34), new Color(23, 190, 207)
+    };
+
     private LossCurves() {
     }
 
@@ -41,16 +50,23 @@ public final class LossCurves {
         XYChart top = chart("Pretraining loss", "loss (nats)");
         series(top, "train", rows, "train", "loss");
         series(top, "validation", rows, "val", "val_loss");
-        XYChart bottom = chart("Validation loss per modality", "loss (nats)");
-        for (String m : modalities) {
+        XYChart bottom = chart("Validation loss per modality (dashed: unigram entropy of its tokens)", "loss (nats)");
+        for (int i = 0; i < modalities.size(); i++) {
+            String m = modalities.get(i);
+            Color color = PALETTE[i % PALETTE.length];
             XYSeries s = series(bottom, m, rows, "val", "val_loss/" + m);
+            if (s == null) {
+                continue;
+            }
+            s.setLineColor(color);
+            s.setMarkerColor(color);
             Double h = entropy.get(m);
-            if (s != null && h != null && Double.isFinite(h)) {
+            if (h != null && Double.isFinite(h)) {
                 List<Double> x = xs(rows, "val", "val_loss/" + m);
                 XYSeries ref = bottom.addSeries(m + " unigram entropy", List.of(x.get(0), x.get(x.size() - 1)), List.of(h, h));
-                ref.setLineColor(s.getLineColor());
-                ref.setLineStyle(new java.awt.BasicStroke(1f, java.awt.BasicStroke.CAP_BUTT, java.awt.BasicStroke.JOIN_MITER,
-                        10f, new float[] {6f, 4f}, 0f));
+                ref.setLineColor(color);
+                ref.setLineStyle(new BasicStroke(1.2f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f,
+                        new float[] {6f, 4f}, 0f));
                 ref.setMarker(SeriesMarkers.NONE);
                 ref.setShowInLegend(false);
             }

@@ -14,7 +14,6 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Iterator;
 import java.util.List;
@@ -189,10 +188,5 @@ public final class ConfigLoader {
     /** Parses the JSON a checkpoint stores. */
     public static PretrainConfig fromJson(String json) throws IOException {
         return bind(JSON.readTree(json));
-    }
-
-    /** Reads a YAML or JSON text file as a tree (for tools that edit configs). */
-    public static JsonNode readTree(Path file) throws IOException {
-        return Files.isRegularFile(file) ? read(file) : JSON.createObjectNode();
     }
 }

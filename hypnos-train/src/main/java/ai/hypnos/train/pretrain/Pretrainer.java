@@ -5,6 +5,7 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.GradientCollector;
+import ai.hypnos.nn.HostData;
 import ai.hypnos.core.io.AtomicFile;
 import ai.hypnos.core.safetensors.SafetensorsFile;
 import ai.hypnos.tokenizer.Rng;
@@ -339,7 +340,7 @@ public final class Pretrainer implements AutoCloseable {
                         GradientCollector gc = Engine.getInstance().newGradientCollector()) {
                     TrainingOutput out = replica.trainingForward(samples(next.batch(), from, from + share),
                             masks(masks, m, from, from + share), scope);
-                    NDArray loss = shares == 1 ? out.loss() : out.loss().mul(1f / shares);
+                    NDArray loss = shares == 1 ? out.loss() : out.loss().mul(HostData.scalar(scope, 1f / shares));
                     gc.backward(loss);
                     if (fetch) {
                         lossSum += out.lossValue();

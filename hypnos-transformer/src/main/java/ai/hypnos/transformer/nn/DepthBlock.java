@@ -34,7 +34,7 @@ public final class DepthBlock {
         try (BlockScope scope = BlockScope.open(x)) {
             int k = Math.toIntExact(x.getShape().get(1));
             NDArray qkv = attention.project(norm1.apply(x), ctx); // [3, N, H, K, hd]
-            NDArray scores = qkv.get(0).mul(scale).matMul(qkv.get(1).swapAxes(2, 3)).add(ctx.causalBias(k, 0));
+            NDArray scores = qkv.get(0).mul(ctx.scalar(scale)).matMul(qkv.get(1).swapAxes(2, 3)).add(ctx.causalBias(k, 0));
             NDArray a = attention.output(scores.softmax(-1).matMul(qkv.get(2)));
             if (ctx.training() && dropout > 0) {
                 a = Dropout.dropout(a, dropout, true).singletonOrThrow();

@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import ai.hypnos.nn.HostData;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -118,6 +119,24 @@ public final class ForwardContext {
                 }
             }
             return create(m, new Shape(nb, w, 2 * w));
+        });
+    }
+
+    /**
+     * {@code value} as a scalar of this pass's float type, made once per pass. Differentiable code
+     * multiplies by this instead of {@code x.mul(float)}: DJL wraps a Java number in an array that
+     * borrows a direct buffer and closes it right after the op, yet autograd keeps it for the
+     * backward pass (see {@link HostData}).
+     */
+    public NDArray scalar(float value) {
+        return memo("scalar:" + Float.floatToIntBits(value), () -> {
+            NDArray a = HostData.scalar(manager, value);
+            if (dataType != DataType.FLOAT32) {
+                NDArray c = a.toType(dataType, false);
+                a.close();
+                return c;
+            }
+            return a;
         });
     }
 

@@ -57,7 +57,7 @@ public final class ModalityBlock {
             // [B, S, M, D]: the modalities of one second are one short sequence.
             NDArray y = x.transpose(0, 2, 1, 3).add(positions);
             NDArray qkv = attention.project(norm1.apply(y), ctx); // [3, B, S, H, M, hd]
-            NDArray q = qkv.get(0).mul(scale);
+            NDArray q = qkv.get(0).mul(ctx.scalar(scale));
             NDArray scores = q.matMul(qkv.get(1).swapAxes(3, 4)); // [B, S, H, M, M]
             NDArray weights;
             if (mask == null) {

@@ -107,13 +107,13 @@ public final class TemporalBlock {
             qk = RmsNorm.apply(qk, w);
         }
         qk = Rope.apply(qk, rope);
-        return new NDArray[] {qk.get(0).mul(scale), qk.get(1), v};
+        return new NDArray[] {qk.get(0).mul(ctx.scalar(scale)), qk.get(1), v};
     }
 
     private NDArray residuals(NDArray x, NDArray attended, NDArray v, ForwardContext ctx) {
         if (xsa) {
             // Exclusive self-attention: remove the component along the position's own value.
-            NDArray norm = v.norm(new int[] {-1}, true).maximum(1e-12f);
+            NDArray norm = v.norm(new int[] {-1}, true).maximum(ctx.scalar(1e-12f));
             NDArray unit = v.div(norm);
             attended = attended.sub(attended.mul(unit).sum(new int[] {-1}, true).mul(unit));
         }
