@@ -40,7 +40,7 @@ public final class Devices {
         int visible = ai.djl.engine.Engine.getInstance().getGpuCount();
         if (index >= visible) {
             throw new IllegalArgumentException("gpu:" + index + " requested but " + visible + " GPU(s) are visible to "
-                    + "libtorch (a CPU build, or CUDA_VISIBLE_DEVICES?); see docs/embedding.md, 'Running on a GPU'");
+                    + "libtorch (a CPU build, or CUDA_VISIBLE_DEVICES?); 'hypnos doctor --device gpu' says why (docs/gpu.md)");
         }
         return Device.gpu(index);
     }

@@ -19,6 +19,12 @@ public enum Precision {
     /** float16 weights and arithmetic (LayerNorm and softmax accumulate in float32 inside libtorch on CUDA). */
     FP16(DataType.FLOAT16);
 
+    /**
+     * The environment variable with which libtorch lets float32 CUDA matmuls use TF32 tensor
+     * cores (read once, when libtorch loads; DJL has no Java switch for it).
+     */
+    public static final String TF32_ENV = "TORCH_ALLOW_TF32_CUBLAS_OVERRIDE";
+
     private final DataType dataType;
 
     Precision(DataType dataType) {
@@ -28,6 +34,11 @@ public enum Precision {
     /** The DJL data type of the transformer's weights. */
     public DataType dataType() {
         return dataType;
+    }
+
+    /** Whether {@link #TF32_ENV} is set to {@code 1} in this process's environment. */
+    public static boolean tf32OverrideSet() {
+        return "1".equals(System.getenv(TF32_ENV));
     }
 
     /**

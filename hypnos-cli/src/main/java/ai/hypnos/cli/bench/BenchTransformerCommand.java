@@ -1,6 +1,8 @@
 package ai.hypnos.cli.bench;
 
 import ai.djl.Device;
+import ai.hypnos.embed.Devices;
+import ai.hypnos.embed.Precision;
 import ai.hypnos.transformer.Preset;
 import ai.hypnos.transformer.bench.TransformerBenchmark;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -45,6 +47,11 @@ final class BenchTransformerCommand implements Callable<Integer> {
     @Option(names = "--device", defaultValue = "cpu", description = "cpu, gpu or gpu:N (default ${DEFAULT-VALUE}).")
     String device;
 
+    @Option(names = "--precision", defaultValue = "fp32", paramLabel = "fp32|tf32|fp16",
+            description = "Arithmetic (default ${DEFAULT-VALUE}); tf32 needs TORCH_ALLOW_TF32_CUBLAS_OVERRIDE=1 "
+                    + "(the hypnos launcher sets it); bf16 is refused (docs/gpu.md).")
+    String precision;
+
     @Option(names = "--seed", defaultValue = "1", description = "Initialisation and token seed (default ${DEFAULT-VALUE}).")
     long seed;
 
@@ -70,10 +77,16 @@ final class BenchTransformerCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Device d = Device.fromName(device);
+        Precision p = Precision.parse(precision);
+        Device d = Devices.parse(device);
         TransformerBenchmark.Options o = new TransformerBenchmark.Options(Preset.parse(preset), seconds, chunkTokens,
-                streamSteps, batch, trainSeconds, trainSteps, d, seed, save, peer, python, peerScript, workloads);
+                streamSteps, batch, trainSeconds, trainSteps, d, seed, save, peer, python, peerScript, workloads,
+                p.dataType());
         ObjectNode r = new TransformerBenchmark(o).run();
+        r.put("precision", p.name().toLowerCase(Locale.ROOT));
+        if (p == Precision.TF32) {
+            r.put("tf32_override", Precision.tf32OverrideSet());
+        }
         if (json) {
             System.out.println(r);
             return 0;
@@ -86,7 +99,11 @@ final class BenchTransformerCommand implements Callable<Integer> {
         System.out.printf(Locale.ROOT, "%nhypnos bench transformer: preset %s (%,d parameters), %s, %d threads%n",
                 r.get("preset").asText(), r.get("parameters").asLong(), r.get("device").asText(), r.get("threads").asInt());
         double peak = r.get("matmul_peak_gflops").asDouble();
-        System.out.printf(Locale.ROOT, "fp32 matmul peak (2048^3 through DJL): %.1f GFLOP/s%n", peak);
+        System.out.printf(Locale.ROOT, "%s matmul peak (%d^3 through DJL): %.1f GFLOP/s%n", r.get("precision").asText(),
+                r.get("matmul_peak_n").asInt(), peak);
+        if (r.has("tf32_override") && !r.get("tf32_override").asBoolean()) {
+            System.out.println("note: " + Precision.TF32_ENV + " is not set: CUDA matmuls run in full float32");
+        }
         JsonNode peer = r.path("peer");
         if (peer.has("skipped")) {
             System.out.println("peer: " + peer.get("skipped").asText());

@@ -39,11 +39,20 @@ public final class PretrainCommand implements Callable<Integer> {
             description = "Device(s) to train on, repeatable for data parallelism (shorthand for --set devices=[...]).")
     List<String> devices = new ArrayList<>();
 
+    @Option(names = "--precision", paramLabel = "fp32|tf32|fp16",
+            description = "Arithmetic (shorthand for --set precision=...): fp32, tf32 (TF32 matmuls on CUDA; the "
+                    + "hypnos launcher sets TORCH_ALLOW_TF32_CUBLAS_OVERRIDE=1) or fp16 (fp16 model, fp32 master "
+                    + "weights, dynamic loss scaling). bf16 is refused: docs/gpu.md.")
+    String precision;
+
     @Override
     public Integer call() throws Exception {
         List<String> sets = new ArrayList<>(overrides);
         if (!devices.isEmpty()) {
             sets.add("devices=[" + String.join(", ", devices) + "]");
+        }
+        if (precision != null) {
+            sets.add("precision=" + precision);
         }
         PretrainConfig c = ConfigLoader.load(config, sets);
         Pretrainer.Result r;

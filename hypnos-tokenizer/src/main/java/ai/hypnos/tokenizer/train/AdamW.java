@@ -83,17 +83,43 @@ public final class AdamW implements AutoCloseable {
      */
     public NDArray step(double lr, NDManager scope) {
         List<NDArray> grads = new ArrayList<>(params.size());
-        NDList squares = new NDList(params.size());
         for (Parameter p : params.values()) {
             NDArray g = p.getArray().getGradient();
             g.attach(scope);
             grads.add(g);
+        }
+        NDArray norm = globalNorm(grads);
+        step(lr, grads, norm);
+        return norm;
+    }
+
+    /**
+     * The global L2 norm of {@code gradients}, a device scalar (in the gradients' manager).
+     * Non-finite when any element is.
+     */
+    public static NDArray globalNorm(List<NDArray> gradients) {
+        NDList squares = new NDList(gradients.size());
+        for (NDArray g : gradients) {
             squares.add(g.square().sum());
         }
-        NDArray norm = squares.size() == 1 ? squares.get(0).sqrt() : ai.djl.ndarray.NDArrays.stack(squares).sum().sqrt();
+        return squares.size() == 1 ? squares.get(0).sqrt() : ai.djl.ndarray.NDArrays.stack(squares).sum().sqrt();
+    }
+
+    /**
+     * Clips and applies one update from gradients held outside the parameters (mixed precision:
+     * unscaled float32 copies of float16 gradients, updating float32 master weights).
+     *
+     * @param gradients one per parameter, in the order of the map given to the constructor, of the
+     *                  parameters' shapes and type; scaled in place by the clipping
+     * @param norm      their global norm ({@link #globalNorm})
+     */
+    public void step(double lr, List<NDArray> gradients, NDArray norm) {
+        if (gradients.size() != params.size()) {
+            throw new IllegalArgumentException(gradients.size() + " gradients for " + params.size() + " parameters");
+        }
         if (clipNorm > 0) {
             NDArray factor = norm.add(1e-6f).pow(-1).mul(clipNorm).minimum(1f);
-            for (NDArray g : grads) {
+            for (NDArray g : gradients) {
                 g.muli(factor);
             }
         }
@@ -104,13 +130,12 @@ public final class AdamW implements AutoCloseable {
         int i = 0;
         for (Map.Entry<String, Parameter> e : params.entrySet()) {
             NDArray w = e.getValue().getArray();
-            NDArray g = grads.get(i++);
+            NDArray g = gradients.get(i++);
             float wd = noDecay.contains(e.getValue()) ? 0f : weightDecay;
             w.getNDArrayInternal().adamUpdate(
                     new NDList(w, g, mean.get(e.getKey()), variance.get(e.getKey())),
                     new NDList(w), (float) lr, corrected, wd, 1f, -1f, beta1, beta2, eps, false, true);
         }
-        return norm;
     }
 
     /** Zeroes every gradient without updating (e.g. after a skipped step). */

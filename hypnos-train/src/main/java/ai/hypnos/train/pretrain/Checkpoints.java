@@ -33,11 +33,12 @@ import org.slf4j.LoggerFactory;
  * {@code step-00000100.safetensors} (the last {@code keep_last} are kept) and
  * {@code best.safetensors} (lowest validation loss).
  *
- * <p>Contents: {@code model/<name>} (float32, every trainable tensor once), {@code optim/m/<name>}
+ * <p>Contents: {@code model/<name>} (float32, every trainable tensor once: in mixed precision the
+ * optimiser's float32 master weights, not their float16 copies), {@code optim/m/<name>}
  * and {@code optim/v/<name>} (AdamW moments), and metadata {@code format_version} + {@code config}
  * (the model's bundle configuration — so {@link TransformerBundle} and {@code RqTransformer.load}
  * read a checkpoint as a model), {@code training_state} (step, data position, generator state,
- * optimiser step count, best validation loss) and {@code pretrain_config} (the effective run
+ * optimiser step count, best validation loss, loss scale and skipped steps) and {@code pretrain_config} (the effective run
  * configuration). Written to a temporary name, then renamed: a kill never leaves half a checkpoint.
  */
 public final class Checkpoints {
@@ -83,7 +84,7 @@ public final class Checkpoints {
     public void save(Path file, RqTransformer model, TransformerOptimizer optimizer, TrainingState state,
             PretrainConfig config) throws IOException {
         SafetensorsWriter w = new SafetensorsWriter();
-        Map<String, float[]> host = model.parameters().toHost();
+        Map<String, float[]> host = optimizer.masterWeights().toHost();
         for (ParameterSpec spec : model.parameters().layout().parameters()) {
             w.add("model/" + spec.name(), SafetensorsDtype.F32, spec.shape(), host.get(spec.name()));
         }
@@ -98,6 +99,10 @@ public final class Checkpoints {
         s.put("best_val_loss", Double.isFinite(state.bestValLoss()) ? state.bestValLoss() : null);
         s.put("best_step", state.bestStep());
         s.put("elapsed_seconds", state.elapsedSeconds());
+        LossScaler.State scale = optimizer.lossScaler().state();
+        s.put("loss_scale", scale.scale());
+        s.put("loss_scale_clean_steps", scale.cleanSteps());
+        s.put("skipped_steps", scale.skippedSteps());
         w.metadata("format_version", TransformerBundle.FORMAT_VERSION);
         w.metadata("config", TransformerBundle.configJson(model.config(), ConfigLoader.JSON.createObjectNode()).toString());
         w.metadata("training_state", s.toString());
@@ -119,8 +124,12 @@ public final class Checkpoints {
         }
     }
 
-    /** A checkpoint's metadata, read without its tensors. */
-    public record Header(TrainingState state, long optimizerSteps, PretrainConfig config) {
+    /**
+     * A checkpoint's metadata, read without its tensors.
+     *
+     * @param lossScale the loss scaler's state (null in checkpoints written before loss scaling existed)
+     */
+    public record Header(TrainingState state, long optimizerSteps, LossScaler.State lossScale, PretrainConfig config) {
     }
 
     /** Reads a checkpoint's state and configuration. */
@@ -138,7 +147,9 @@ public final class Checkpoints {
                 Long.parseLong(s.path("rng_state").asText()),
                 best == null || best.isNull() ? Double.NaN : best.asDouble(), s.path("best_step").asLong(-1),
                 s.path("elapsed_seconds").asDouble(0));
-        return new Header(state, s.path("optimizer_steps").asLong(), ConfigLoader.fromJson(cfg));
+        LossScaler.State scale = s.has("loss_scale") ? new LossScaler.State(s.path("loss_scale").asDouble(),
+                s.path("loss_scale_clean_steps").asLong(), s.path("skipped_steps").asLong()) : null;
+        return new Header(state, s.path("optimizer_steps").asLong(), scale, ConfigLoader.fromJson(cfg));
     }
 
     /** The model of a checkpoint on a device (float32). */
@@ -152,6 +163,23 @@ public final class Checkpoints {
         restore(f, "optim/m/", optimizer.firstMoments(), tmp);
         restore(f, "optim/v/", optimizer.secondMoments(), tmp);
         optimizer.setSteps(steps);
+    }
+
+    /**
+     * Restores an optimiser from a checkpoint: moments, step count and the loss scaler's state
+     * (when the checkpoint has one).
+     */
+    public static void restoreOptimizer(SafetensorsFile f, TransformerOptimizer optimizer, Header header, NDManager tmp)
+            throws IOException {
+        restoreOptimizer(f, optimizer, header.optimizerSteps(), tmp);
+        if (header.lossScale() != null) {
+            try {
+                optimizer.lossScaler().restore(header.lossScale());
+            } catch (IllegalArgumentException e) {
+                throw new HypnosFormatException(f.file(), "__metadata__.training_state.loss_scale",
+                        header.lossScale().scale(), e.getMessage(), e);
+            }
+        }
     }
 
     private static void restore(SafetensorsFile f, String prefix, Map<String, NDArray> target, NDManager tmp)

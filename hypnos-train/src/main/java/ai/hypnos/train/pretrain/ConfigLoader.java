@@ -185,8 +185,13 @@ public final class ConfigLoader {
         }
     }
 
-    /** Parses the JSON a checkpoint stores. */
+    /**
+     * Parses the JSON a checkpoint stores, over the defaults: keys added to the configuration
+     * after the checkpoint was written take their default values.
+     */
     public static PretrainConfig fromJson(String json) throws IOException {
-        return bind(JSON.readTree(json));
+        ObjectNode tree = defaults();
+        merge(tree, JSON.readTree(json));
+        return bind(tree);
     }
 }

@@ -1,6 +1,7 @@
 package ai.hypnos.train.pretrain;
 
 import ai.djl.Device;
+import ai.hypnos.embed.Precision;
 import ai.hypnos.train.cohort.Split;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -20,10 +21,12 @@ public record PretrainConfig(
         @JsonProperty("shards") String shards,
         @JsonProperty("tokenizers") String tokenizers,
         @JsonProperty("devices") List<String> devices,
+        @JsonProperty("precision") String precision,
         @JsonProperty("seed") long seed,
         @JsonProperty("model") Model model,
         @JsonProperty("data") Data data,
         @JsonProperty("optim") Optim optim,
+        @JsonProperty("loss_scale") LossScale lossScale,
         @JsonProperty("eval") Eval eval,
         @JsonProperty("checkpoint") Checkpoint checkpoint,
         @JsonProperty("log") Log log,
@@ -56,6 +59,17 @@ public record PretrainConfig(
             @JsonProperty("clip_norm") double clipNorm) {
     }
 
+    /**
+     * Dynamic loss scaling of {@code precision: fp16} ({@link LossScaler}); unused otherwise.
+     *
+     * @param initial        the first scale, a power of two
+     * @param growthInterval clean steps after which the scale doubles (it halves on every
+     *                       step with non-finite gradients, which is skipped)
+     */
+    public record LossScale(@JsonProperty("initial") double initial,
+            @JsonProperty("growth_interval") long growthInterval) {
+    }
+
     /** Validation passes. */
     public record Eval(@JsonProperty("every") long every, @JsonProperty("windows") int windows,
             @JsonProperty("batch_size") int batchSize) {
@@ -84,6 +98,18 @@ public record PretrainConfig(
         require(devices != null && !devices.isEmpty(), "devices", devices, "needs at least one device");
         for (String d : devices) {
             parseDevice(d);
+        }
+        require(precision != null, "precision", null, "is required (fp32, tf32 or fp16)");
+        try {
+            Precision.parse(precision);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("config precision = " + precision + ": " + e.getMessage(), e);
+        }
+        require(lossScale != null, "loss_scale", null, "is required");
+        try {
+            LossScaler.dynamic(lossScale.initial(), lossScale.growthInterval());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("config loss_scale = " + lossScale + ": " + e.getMessage(), e);
         }
         require(model != null && model.preset() != null, "model.preset", null, "is required");
         ai.hypnos.transformer.Preset.parse(model.preset());
@@ -121,6 +147,20 @@ public record PretrainConfig(
         if (!ok) {
             throw new IllegalArgumentException("config " + key + " = " + value + ": " + what);
         }
+    }
+
+    /** The arithmetic of the run ({@code precision}). */
+    public Precision precisionMode() {
+        return Precision.parse(precision);
+    }
+
+    /**
+     * A fresh loss scaler for this run: dynamic for fp16, disabled (scale 1) for fp32 and tf32,
+     * whose weights are float32 anyway.
+     */
+    public LossScaler newLossScaler() {
+        return precisionMode() == Precision.FP16 ? LossScaler.dynamic(lossScale.initial(), lossScale.growthInterval())
+                : LossScaler.disabled();
     }
 
     /** Windows per micro-batch (all replicas together). */

@@ -4,10 +4,13 @@ import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import ai.hypnos.nn.HostData;
 import ai.hypnos.core.io.AtomicFile;
 import ai.hypnos.core.safetensors.SafetensorsFile;
+import ai.hypnos.embed.Precision;
 import ai.hypnos.tokenizer.Rng;
 import ai.hypnos.train.cohort.Split;
 import ai.hypnos.train.data.DataPosition;
@@ -24,6 +27,7 @@ import ai.hypnos.transformer.TrainingOutput;
 import ai.hypnos.transformer.TransformerConfig;
 import ai.hypnos.transformer.masking.ModalityMasker;
 import ai.hypnos.transformer.masking.ModalityMasks;
+import ai.hypnos.transformer.weights.ModelParameters;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -56,9 +60,13 @@ import org.slf4j.LoggerFactory;
  * so {@link #open(PretrainConfig, boolean) resuming} gives the same losses and weights as a run
  * that was never interrupted (same devices and thread counts).
  *
- * <p>Where mixed precision plugs in (issue 12): the forward runs in the model's dtype; the loss
- * scaling goes around {@code gc.backward} in {@link #trainStep}, unscaling and the non-finite
- * check before {@link TransformerOptimizer#step}, and the loss scale joins {@link TrainingState}.
+ * <p>Precision ({@code precision}): fp32 and tf32 train float32 weights (tf32 lets CUDA matmuls
+ * use TF32 tensor cores when {@code TORCH_ALLOW_TF32_CUBLAS_OVERRIDE=1} is set). fp16 trains a
+ * float16 copy of the model — forward and backward in float16, the loss promoted to float32 and
+ * multiplied by the {@link LossScaler}'s scale before {@code backward} — while the
+ * {@link TransformerOptimizer} keeps float32 master weights, unscales the gradients, skips steps
+ * whose gradients are not finite and copies its result back. Checkpoints and the final bundle
+ * hold the float32 masters; the scaler's state is checkpointed, so resume stays exact.
  */
 public final class Pretrainer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Pretrainer.class);
@@ -89,6 +97,7 @@ public final class Pretrainer implements AutoCloseable {
     private final ShardLayout layout;
     private final TransformerConfig modelConfig;
     private final RqTransformer model;
+    private final RqTransformer master;
     private final ReplicaGroup replicas;
     private final TransformerOptimizer optimizer;
     private final ModalityMasker masker;
@@ -104,17 +113,24 @@ public final class Pretrainer implements AutoCloseable {
     private double elapsedBefore;
     private long runStart = System.nanoTime();
 
-    private Pretrainer(PretrainConfig config, ShardSet trainShards, ShardSet valShards, RqTransformer model,
+    /**
+     * @param master the float32 model (initialised or loaded); trained directly in fp32/tf32, the
+     *               optimiser's master weights in fp16 (closed with this pretrainer either way)
+     */
+    private Pretrainer(PretrainConfig config, ShardSet trainShards, ShardSet valShards, RqTransformer master,
             Checkpoints checkpoints, Path resumeFrom) throws IOException {
         this.config = config;
         this.trainShards = trainShards;
         this.layout = trainShards.layout();
-        this.modelConfig = model.config();
-        this.model = model;
+        this.modelConfig = master.config();
+        this.master = master;
+        this.model = config.precisionMode() == Precision.FP16 ? halfCopy(master) : master;
         this.checkpoints = checkpoints;
         model.parameters().requireGradients(true);
         this.replicas = new ReplicaGroup(model, config.deviceList());
-        this.optimizer = new TransformerOptimizer(model.parameters(), config.optim());
+        this.optimizer = model == master ? new TransformerOptimizer(model.parameters(), config.optim())
+                : new TransformerOptimizer(master.parameters(), model.parameters(), config.optim(),
+                        config.newLossScaler());
         this.masker = ModalityMasker.fromConfig(modelConfig);
         this.rng = new Rng(config.seed() ^ 0x3A5C0FFEEL);
         this.data = new WindowDataset(trainShards, config.data().contextSeconds(), config.seed(),
@@ -132,7 +148,7 @@ public final class Pretrainer implements AutoCloseable {
             try (SafetensorsFile f = SafetensorsFile.open(resumeFrom);
                     NDManager tmp = model.parameters().manager().newSubManager()) {
                 Checkpoints.Header h = Checkpoints.header(f);
-                Checkpoints.restoreOptimizer(f, optimizer, h.optimizerSteps(), tmp);
+                Checkpoints.restoreOptimizer(f, optimizer, h, tmp);
                 TrainingState s = h.state();
                 this.step = s.step();
                 this.position = s.position();
@@ -142,10 +158,24 @@ public final class Pretrainer implements AutoCloseable {
                 this.elapsedBefore = s.elapsedSeconds();
             }
         }
-        LOG.info("model {} ({} parameters, {} decayed tensors) on {}; {} train windows of {} s per epoch; "
-                + "{} validation windows; masking {}", config.model().preset(), model.parameters().count(),
-                optimizer.decayedTensors(), config.devices(), data.epoch(position.epoch()).size(),
+        LOG.info("model {} ({} parameters, {} decayed tensors) on {}, precision {}; {} train windows of {} s per "
+                + "epoch; {} validation windows; masking {}", config.model().preset(), model.parameters().count(),
+                optimizer.decayedTensors(), config.devices(), config.precisionMode(), data.epoch(position.epoch()).size(),
                 config.data().contextSeconds(), validation.windows(), masker.mode());
+        if (config.precisionMode() == Precision.TF32 && !Precision.tf32OverrideSet()
+                && config.deviceList().stream().anyMatch(Device::isGpu)) {
+            LOG.warn("precision tf32 but {}=1 is not in the environment: libtorch multiplies in full float32 "
+                    + "(the hypnos launcher sets it for --precision tf32; library users export it before start)",
+                    Precision.TF32_ENV);
+        }
+    }
+
+    /** A float16 copy of a float32 model on the same device (the weights fp16 training computes with). */
+    private static RqTransformer halfCopy(RqTransformer master) {
+        Map<String, float[]> host = master.parameters().toHost();
+        ModelParameters p = ModelParameters.fromValues(master.parameters().layout(), master.device(),
+                DataType.FLOAT16, spec -> host.get(spec.name()));
+        return RqTransformer.of(master.config(), p, null, null);
     }
 
     /**
@@ -207,7 +237,7 @@ public final class Pretrainer implements AutoCloseable {
         ObjectNode a = ConfigLoader.toTree(saved);
         ObjectNode b = ConfigLoader.toTree(now);
         List<String> differ = new ArrayList<>();
-        for (String key : List.of("shards", "seed", "model", "data", "optim")) {
+        for (String key : List.of("shards", "seed", "precision", "model", "data", "optim", "loss_scale")) {
             if (!a.path(key).equals(b.path(key))) {
                 differ.add(key + " (checkpoint " + a.path(key) + ", now " + b.path(key) + ")");
             }
@@ -230,6 +260,9 @@ public final class Pretrainer implements AutoCloseable {
         List<String> names = layout.modalities().stream().map(m -> m.name()).toList();
         List<String> trainColumns = new ArrayList<>(List.of("epoch", "lr", "loss", "grad_norm", "tokens_per_s",
                 "elapsed_s", "rss_mib"));
+        if (optimizer.mixedPrecision()) {
+            trainColumns.addAll(List.of("loss_scale", "skipped_steps"));
+        }
         names.forEach(n -> trainColumns.add("loss/" + n));
         List<String> valColumns = new ArrayList<>(List.of("val_loss"));
         names.forEach(n -> valColumns.add("val_loss/" + n));
@@ -265,6 +298,10 @@ public final class Pretrainer implements AutoCloseable {
                     row.put("tokens_per_s", tps);
                     row.put("elapsed_s", elapsed(t0));
                     row.put("rss_mib", ProcessMemory.rssMiB());
+                    if (optimizer.mixedPrecision()) {
+                        row.put("loss_scale", optimizer.lossScaler().scale());
+                        row.put("skipped_steps", (double) optimizer.lossScaler().skippedSteps());
+                    }
                     for (int i = 0; i < names.size(); i++) {
                         row.put("loss/" + names.get(i), s.perModality()[i]);
                     }
@@ -280,7 +317,7 @@ public final class Pretrainer implements AutoCloseable {
                 long ck = config.checkpoint().every();
                 if ((ck > 0 && step % ck == 0) || step == total) {
                     Path file = checkpoints.stepFile(step);
-                    checkpoints.save(file, model, optimizer, state(t0), config);
+                    checkpoints.save(file, master, optimizer, state(t0), config);
                     checkpoints.prune(config.checkpoint().keepLast());
                 }
                 listener.afterStep(step);
@@ -340,7 +377,15 @@ public final class Pretrainer implements AutoCloseable {
                         GradientCollector gc = Engine.getInstance().newGradientCollector()) {
                     TrainingOutput out = replica.trainingForward(samples(next.batch(), from, from + share),
                             masks(masks, m, from, from + share), scope);
-                    NDArray loss = shares == 1 ? out.loss() : out.loss().mul(HostData.scalar(scope, 1f / shares));
+                    NDArray loss = out.loss();
+                    if (optimizer.mixedPrecision()) {
+                        // A float32 factor of shape [1] promotes the loss to float32 inside the graph
+                        // (DJL's casts are not differentiable) and carries the loss scale and the share.
+                        loss = loss.mul(HostData.floats(scope, new float[] {(float) (optimizer.lossScaler().scale()
+                                / shares)}, new Shape(1)));
+                    } else if (shares != 1) {
+                        loss = loss.mul(HostData.scalar(scope, 1f / shares));
+                    }
                     gc.backward(loss);
                     if (fetch) {
                         lossSum += out.lossValue();
@@ -410,7 +455,7 @@ public final class Pretrainer implements AutoCloseable {
             bestValLoss = r.loss();
             bestStep = step;
             if (step > 0) {
-                checkpoints.save(checkpoints.dir().resolve(Checkpoints.BEST), model, optimizer,
+                checkpoints.save(checkpoints.dir().resolve(Checkpoints.BEST), master, optimizer,
                         state(runStart), config);
             }
         }
@@ -430,10 +475,10 @@ public final class Pretrainer implements AutoCloseable {
         if (!Files.exists(source)) {
             LOG.warn("tokenizers {} not found: writing the model alone to {} (bundle it with its tokenizers to embed)",
                     source, target);
-            model.save(target);
+            master.save(target);
             return target;
         }
-        TrainedBundle.write(target, model, source, trainShards.info(), config.bundle().dtype());
+        TrainedBundle.write(target, master, source, trainShards.info(), config.bundle().dtype());
         LOG.info("saved the trained model with its tokenizers: {}", target);
         return target;
     }
@@ -444,6 +489,8 @@ public final class Pretrainer implements AutoCloseable {
         s.put("parameters", model.parameters().count());
         s.put("tokens_per_second", r.tokensPerSecond());
         s.put("peak_rss_mib", r.peakRssMiB());
+        s.put("precision", config.precisionMode().name().toLowerCase(Locale.ROOT));
+        s.put("skipped_steps", optimizer.lossScaler().skippedSteps());
         s.put("best_val_loss", Double.isFinite(bestValLoss) ? bestValLoss : null);
         s.put("best_step", bestStep);
         if (r.validation() != null) {
@@ -470,9 +517,19 @@ public final class Pretrainer implements AutoCloseable {
         return step;
     }
 
-    /** The model being trained (replica 0). */
+    /** The model being trained (replica 0; float16 in fp16 training). */
     public RqTransformer model() {
         return model;
+    }
+
+    /** The float32 weights the optimiser updates: {@link #model()} itself, or its masters in fp16 training. */
+    public RqTransformer masterModel() {
+        return master;
+    }
+
+    /** The loss scaler (disabled unless fp16). */
+    public LossScaler lossScaler() {
+        return optimizer.lossScaler();
     }
 
     public PretrainConfig config() {
@@ -488,6 +545,9 @@ public final class Pretrainer implements AutoCloseable {
     public void close() {
         replicas.close();
         optimizer.close();
-        model.close();
+        if (model != master) {
+            model.close();
+        }
+        master.close();
     }
 }

@@ -4,7 +4,6 @@ import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
-import ai.djl.ndarray.types.DataType;
 import ai.hypnos.transformer.RqTransformer;
 import ai.hypnos.transformer.weights.ModelParameters;
 import java.util.ArrayList;
@@ -27,14 +26,17 @@ import java.util.Map;
 final class ReplicaGroup implements AutoCloseable {
     private final List<RqTransformer> replicas = new ArrayList<>();
 
-    /** Replica 0 is {@code master} (owned by the caller); the others are copies on {@code devices[1..]}. */
+    /**
+     * Replica 0 is {@code master} (owned by the caller); the others are copies on {@code devices[1..]}
+     * in its data type.
+     */
     ReplicaGroup(RqTransformer master, List<Device> devices) {
         replicas.add(master);
         if (devices.size() > 1) {
             Map<String, float[]> host = master.parameters().toHost();
             for (int r = 1; r < devices.size(); r++) {
                 ModelParameters p = ModelParameters.fromValues(master.parameters().layout(), devices.get(r),
-                        DataType.FLOAT32, spec -> host.get(spec.name()));
+                        master.parameters().dataType(), spec -> host.get(spec.name()));
                 RqTransformer copy = RqTransformer.of(master.config(), p, null, null);
                 copy.parameters().requireGradients(true);
                 replicas.add(copy);

@@ -4,8 +4,10 @@ import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
+import ai.hypnos.nn.HostData;
 import ai.hypnos.transformer.ModalityLayout;
 import ai.hypnos.transformer.Preset;
 import ai.hypnos.transformer.RqTransformer;
@@ -37,7 +39,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * The transformer benchmark ({@code hypnos bench transformer}): on one preset with the eight
  * standard modalities, (a) embed a night of random tokens in chunks — wall time, peak memory,
- * GFLOP/s against this machine's fp32 matmul peak measured in the same run (2048³ through DJL);
+ * GFLOP/s against this machine's matmul peak in the run's precision, measured in the same run
+ * (2048³ through DJL);
  * (b) streaming latency per second (median, p99); (c) training throughput (forward + backward of
  * the next-token loss); and, optionally, the same workloads on the same weights in PyTorch
  * ({@code bench/transformer/peer_torch.py}), side by side. Results as JSON.
@@ -61,10 +64,26 @@ public final class TransformerBenchmark {
      * @param python       Python with torch for the peer
      * @param peerScript   the peer script
      * @param workloads    which of {@code embed}, {@code stream}, {@code train} to run
+     * @param dataType     the weights' and activations' type: FLOAT32 or FLOAT16 (the matmul peak is
+     *                     measured in it; the PyTorch peer runs float32 only and is skipped otherwise)
      */
     public record Options(Preset preset, int seconds, int chunkTokens, int streamSteps, int trainBatch,
             int trainSeconds, int trainSteps, Device device, long seed, Path save, boolean peer, String python,
-            Path peerScript, java.util.Set<String> workloads) {
+            Path peerScript, java.util.Set<String> workloads, DataType dataType) {
+
+        public Options {
+            if (dataType != DataType.FLOAT32 && dataType != DataType.FLOAT16) {
+                throw new IllegalArgumentException("the benchmark runs float32 or float16, not " + dataType);
+            }
+        }
+
+        /** float32 options. */
+        public Options(Preset preset, int seconds, int chunkTokens, int streamSteps, int trainBatch, int trainSeconds,
+                int trainSteps, Device device, long seed, Path save, boolean peer, String python, Path peerScript,
+                java.util.Set<String> workloads) {
+            this(preset, seconds, chunkTokens, streamSteps, trainBatch, trainSeconds, trainSteps, device, seed, save,
+                    peer, python, peerScript, workloads, DataType.FLOAT32);
+        }
     }
 
     private final Options o;
@@ -80,14 +99,18 @@ public final class TransformerBenchmark {
         ObjectNode out = JSON.createObjectNode();
         out.put("preset", o.preset().name().toLowerCase(java.util.Locale.ROOT));
         out.put("device", o.device().toString());
+        out.put("data_type", o.dataType().toString());
         out.put("threads", intraOpThreads());
         out.put("parameters", ai.hypnos.transformer.weights.ParameterLayout.of(config).parameterCount());
-        double peak = matmulPeakGflops(o.device());
+        double peak = matmulPeakGflops(o.device(), o.dataType());
         out.put("matmul_peak_gflops", peak);
-        LOG.info("fp32 matmul peak (2048^3 through DJL): {} GFLOP/s", String.format("%.1f", peak));
+        out.put("matmul_peak_n", peakMatmulSize(o.device(), o.dataType()));
+        LOG.info("{} matmul peak ({}^3 through DJL): {} GFLOP/s", o.dataType(), peakMatmulSize(o.device(),
+                o.dataType()), String.format("%.1f", peak));
         Path bundle = o.save();
-        try (RqTransformer model = RqTransformer.initialize(config, o.device(), o.seed())) {
-            if (bundle == null && o.peer()) {
+        boolean peer = o.peer() && o.dataType() == DataType.FLOAT32;
+        try (RqTransformer model = RqTransformer.initialize(config, o.device(), o.dataType(), o.seed())) {
+            if (bundle == null && peer) {
                 bundle = Files.createTempFile("hypnos-bench-", ".safetensors");
                 bundle.toFile().deleteOnExit();
             }
@@ -105,19 +128,36 @@ public final class TransformerBenchmark {
                 out.set("train", train(model, flops, peak));
             }
         }
-        if (o.peer() && (o.workloads().contains("embed") || o.workloads().contains("train"))) {
+        if (peer && (o.workloads().contains("embed") || o.workloads().contains("train"))) {
             out.set("peer", peer(bundle, flops, peak));
+        } else if (o.peer() && o.dataType() != DataType.FLOAT32) {
+            out.putObject("peer").put("skipped", "the PyTorch peer runs float32 only; compare " + o.dataType()
+                    + " runs across devices instead");
         }
         return out;
     }
 
     /** Best of 5 runs of a 2048³ float32 matmul: the machine's practical fp32 peak. */
     public static double matmulPeakGflops(Device device) {
-        int n = 2048;
+        return matmulPeakGflops(device, DataType.FLOAT32);
+    }
+
+    /** The matmul size {@link #matmulPeakGflops(Device, DataType)} uses: 2048, or 512 for float16 on a CPU. */
+    public static int peakMatmulSize(Device device, DataType dataType) {
+        return dataType == DataType.FLOAT16 && !device.isGpu() ? 512 : 2048;
+    }
+
+    /**
+     * Best of 5 runs of a 2048³ matmul in {@code dataType}: the practical peak of that precision.
+     * float16 on a CPU uses 512³: libtorch 2.7.1's CPU float16 matmul runs at ~2 GFLOP/s (30×
+     * below float32 on the development machine), where 2048³ would take minutes.
+     */
+    public static double matmulPeakGflops(Device device, DataType dataType) {
+        int n = peakMatmulSize(device, dataType);
         double best = 0;
         try (NDManager m = NDManager.newBaseManager(device)) {
-            NDArray a = m.randomNormal(new Shape(n, n));
-            NDArray b = m.randomNormal(new Shape(n, n));
+            NDArray a = m.randomNormal(new Shape(n, n)).toType(dataType, false);
+            NDArray b = m.randomNormal(new Shape(n, n)).toType(dataType, false);
             for (int r = 0; r < 6; r++) {
                 long t0 = System.nanoTime();
                 try (NDArray c = a.matMul(b)) {
@@ -226,7 +266,10 @@ public final class TransformerBenchmark {
                     GradientCollector gc = Engine.getInstance().newGradientCollector()) {
                 var out = model.trainingForward(batch, masker.sample(batch.batch(), model.layout().numModalities(),
                         batch.presence(), rng), m);
-                gc.backward(out.loss());
+                // float16: a float32 factor of shape [1] keeps the backward's start in float32 (casts are not
+                // differentiable in DJL; promotion is), as fp16 pretraining does with its loss scale
+                gc.backward(o.dataType() == DataType.FLOAT32 ? out.loss()
+                        : out.loss().mul(HostData.floats(m, new float[] {1f}, new Shape(1))));
                 loss = out.lossValue();
             }
             model.parameters().zeroGradients();
