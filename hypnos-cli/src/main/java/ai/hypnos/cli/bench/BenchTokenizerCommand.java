@@ -1,7 +1,7 @@
 package ai.hypnos.cli.bench;
 
-import ai.djl.Device;
 import ai.hypnos.core.modality.SignalType;
+import ai.hypnos.embed.Devices;
 import ai.hypnos.tokenizer.TokenizerPreset;
 import ai.hypnos.tokenizer.bench.TokenizerBenchmark;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -67,7 +67,7 @@ final class BenchTokenizerCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         TokenizerBenchmark.Options o = new TokenizerBenchmark.Options(TokenizerPreset.fromKey(preset), SignalType.fromKey(signal),
-                seconds, chunkTokens, batch, trainSeconds, trainSteps, Device.fromName(device), seed, peer, python, peerScript,
+                seconds, chunkTokens, batch, trainSeconds, trainSteps, Devices.parse(device), seed, peer, python, peerScript,
                 workloads.contains("encode"), workloads.contains("train"));
         ObjectNode r = new TokenizerBenchmark(o).run();
         if (json) {

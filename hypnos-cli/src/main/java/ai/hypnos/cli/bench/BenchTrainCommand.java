@@ -5,6 +5,7 @@ import ai.hypnos.core.modality.SignalType;
 import ai.hypnos.core.safetensors.SafetensorsDtype;
 import ai.hypnos.core.synth.CohortSpec;
 import ai.hypnos.core.synth.Site;
+import ai.hypnos.embed.Precision;
 import ai.hypnos.core.synth.SyntheticCohort;
 import ai.hypnos.tokenizer.SignalTokenizer;
 import ai.hypnos.tokenizer.TokenizerPreset;
@@ -83,19 +84,25 @@ final class BenchTrainCommand implements Callable<Integer> {
     @Option(names = "--device", defaultValue = "cpu", description = "cpu, gpu or gpu:N (default ${DEFAULT-VALUE}).")
     String device;
 
+    @Option(names = "--precision", defaultValue = "fp32", paramLabel = "fp32|tf32|fp16",
+            description = "Pretraining arithmetic (default ${DEFAULT-VALUE}; docs/gpu.md). Tokenizers stay float32.")
+    String precision;
+
     @Option(names = "--work", description = "Working folder (default: a temporary folder, deleted after).")
     Path work;
 
     @Override
     public Integer call() throws Exception {
+        Precision.parse(precision); // refuse bf16 and typos before minutes of cohort building
         Path dir = work != null ? work : Files.createTempDirectory("hypnos-bench-train");
         try {
             Cohort cohort = cohort(dir.resolve("cohort"));
             Path shards = dir.resolve("shards");
             shardBuilding(cohort, tokenizers(dir.resolve("tokenizers")), shards);
-            pretraining(shards, dir.resolve("run"), preset, batch, context, steps + 2, 1);
+            // The timed run logs only at its end; the memory run logs (and samples RSS) every step.
+            pretraining(shards, dir.resolve("run"), preset, batch, context, steps + 2, steps + 2);
             if (memorySteps > 0) {
-                pretraining(shards, dir.resolve("memory"), "tiny", batch, Math.min(context, 64), memorySteps, memorySteps);
+                pretraining(shards, dir.resolve("memory"), "tiny", batch, Math.min(context, 64), memorySteps, 1);
             }
         } finally {
             if (work == null) {
@@ -166,7 +173,7 @@ final class BenchTrainCommand implements Callable<Integer> {
         List<String> sets = List.of("run_dir=" + run, "shards=" + shards, "model.preset=" + preset,
                 "devices=[" + device + "]", "data.batch_size=" + batch, "data.context_seconds=" + context,
                 "optim.steps=" + steps, "optim.warmup_steps=1", "eval.windows=0", "checkpoint.every=0",
-                "log.every=" + logEvery, "log.plot=false", "bundle.save=false");
+                "log.every=" + logEvery, "log.plot=false", "bundle.save=false", "precision=" + precision);
         long[] timing = new long[2];
         try (Pretrainer p = Pretrainer.open(ConfigLoader.load(null, sets), false)) {
             p.run(step -> {
@@ -182,6 +189,7 @@ final class BenchTrainCommand implements Callable<Integer> {
         ObjectNode r = JSON.createObjectNode();
         r.put("bench", logEvery == 1 ? "pretraining_memory" : "pretraining");
         r.put("preset", preset);
+        r.put("precision", precision);
         r.put("batch", batch);
         r.put("context_seconds", context);
         r.put("timed_steps", steps - 2);

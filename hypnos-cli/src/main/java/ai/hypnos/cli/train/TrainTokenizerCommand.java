@@ -1,6 +1,6 @@
 package ai.hypnos.cli.train;
 
-import ai.djl.Device;
+import ai.hypnos.embed.Devices;
 import ai.hypnos.core.modality.SignalType;
 import ai.hypnos.core.safetensors.SafetensorsDtype;
 import ai.hypnos.tokenizer.TokenizerConfig;
@@ -100,7 +100,7 @@ public final class TrainTokenizerCommand implements Callable<Integer> {
         SignalSet set = data != null
                 ? SignalSet.open(data)
                 : SignalSet.synthetic(type, TokenizerPreset.sampleRate(type), syntheticSignals, syntheticSeconds, seed + 1);
-        TrainingRun.Result r = TrainingRun.run(tb.build(), type, set, tc, steps, parseDevice(device), out, resume, parseDtype(dtype));
+        TrainingRun.Result r = TrainingRun.run(tb.build(), type, set, tc, steps, Devices.parse(device), out, resume, parseDtype(dtype));
         System.out.printf(Locale.ROOT, "%s: %d steps; codebook use %s; SNR by levels %s dB%n", r.tokenizerFile(), r.steps(),
                 Arrays.toString(round(r.metrics().codebookUse())), Arrays.toString(round(r.metrics().snrDb())));
         return 0;
@@ -108,20 +108,6 @@ public final class TrainTokenizerCommand implements Callable<Integer> {
 
     private static double[] round(double[] v) {
         return Arrays.stream(v).map(x -> Math.round(x * 100) / 100.0).toArray();
-    }
-
-    static Device parseDevice(String d) {
-        String s = d.trim().toLowerCase(Locale.ROOT);
-        if (s.equals("cpu")) {
-            return Device.cpu();
-        }
-        if (s.equals("gpu")) {
-            return Device.gpu();
-        }
-        if (s.startsWith("gpu:")) {
-            return Device.gpu(Integer.parseInt(s.substring(4)));
-        }
-        throw new IllegalArgumentException("--device must be cpu, gpu or gpu:N, got '" + d + "'");
     }
 
     static SafetensorsDtype parseDtype(String d) {
