@@ -28,6 +28,8 @@ import picocli.CommandLine.Command;
             ai.hypnos.cli.train.TrainTokenizerCommand.class,
             ai.hypnos.cli.train.PretrainCommand.class,
             ai.hypnos.cli.quickstart.QuickstartCommand.class,
+            ai.hypnos.cli.doctor.DoctorCommand.class,
+            ai.hypnos.cli.experiment.ExperimentCommand.class,
         })
 public final class HypnosCommand implements Runnable {
 

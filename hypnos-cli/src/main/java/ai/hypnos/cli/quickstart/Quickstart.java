@@ -1,16 +1,8 @@
 package ai.hypnos.cli.quickstart;
 
 import ai.djl.Device;
-import ai.hypnos.core.npy.Npy;
-import ai.hypnos.core.synth.CohortManifest;
 import ai.hypnos.core.synth.CohortSpec;
 import ai.hypnos.core.synth.Site;
-import ai.hypnos.core.synth.SyntheticCohort;
-import ai.hypnos.embed.EmbedOptions;
-import ai.hypnos.embed.Embeddings;
-import ai.hypnos.embed.Hypnos;
-import ai.hypnos.embed.HypnosModel;
-import ai.hypnos.embed.TokenizedRecording;
 import ai.hypnos.eval.data.EmbeddingCohort;
 import ai.hypnos.eval.data.LabelFiles;
 import ai.hypnos.eval.data.LabeledDataset;
@@ -24,26 +16,13 @@ import ai.hypnos.eval.report.ReportInfo;
 import ai.hypnos.eval.report.ReportWriter;
 import ai.hypnos.tokenizer.TokenizerPreset;
 import ai.hypnos.train.cohort.Cohort;
-import ai.hypnos.train.cohort.CohortEntry;
-import ai.hypnos.train.cohort.SubjectSplitter;
 import ai.hypnos.train.metrics.Progress;
-import ai.hypnos.train.pretrain.ConfigLoader;
-import ai.hypnos.train.pretrain.PretrainConfig;
 import ai.hypnos.train.pretrain.Pretrainer;
-import ai.hypnos.train.shard.BuildSummary;
-import ai.hypnos.train.shard.ShardBuilder;
-import ai.hypnos.train.shard.ShardFiles;
-import ai.hypnos.train.shard.ShardLayout;
-import ai.hypnos.train.shard.ShardMetadata;
-import ai.hypnos.train.shard.ShardModality;
-import ai.hypnos.train.shard.TokenizerSet;
 import ai.hypnos.train.tokenizers.CohortTokenizerTraining;
-import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -123,107 +102,33 @@ final class Quickstart {
     }
 
     private Cohort cohort() throws IOException {
-        Path dir = out.resolve("cohort");
-        Path manifest = dir.resolve("manifest.csv");
-        if (!Files.isRegularFile(manifest)) {
-            console.printf(Locale.ROOT, "   generating %d nights of %.1f h (4 sites, realistic faults) in %s%n",
-                    plan.subjects(), plan.hours(), dir);
-            SyntheticCohort.generate(new CohortSpec(plan.subjects(), plan.hours(), plan.seed(), List.of(Site.values()), true),
-                    dir);
-        } else {
-            console.println("   reusing " + manifest);
-        }
-        return Cohort.fromManifest(manifest, SubjectSplitter.defaults());
+        return PipelineSteps.cohort(out.resolve("cohort"),
+                new CohortSpec(plan.subjects(), plan.hours(), plan.seed(), List.of(Site.values()), true), console);
     }
 
     private Path tokenizers(Cohort cohort) throws IOException {
-        Path dir = out.resolve("tokenizers");
-        boolean done = Files.isDirectory(dir) && Files.list(dir).anyMatch(p -> p.toString().endsWith(".safetensors"))
-                && !Files.exists(dir.resolve("signals"));
-        if (done) {
-            console.println("   reusing " + dir);
-            return dir;
-        }
-        console.printf(Locale.ROOT, "   %s tokenizers, %d steps per signal type, on %d training nights%n",
-                plan.tokenizerPreset(), plan.tokenizerSteps(), plan.tokenizerNights());
-        CohortTokenizerTraining.train(cohort, dir, new CohortTokenizerTraining.Options(
+        return PipelineSteps.tokenizers(cohort, out.resolve("tokenizers"), new CohortTokenizerTraining.Options(
                 TokenizerPreset.fromKey(plan.tokenizerPreset()), plan.tokenizerSteps(), plan.tokenizerNights(),
-                plan.tokenizerBatch(), plan.seed(), Device.cpu()));
-        return dir;
+                plan.tokenizerBatch(), plan.seed(), Device.cpu()), console);
     }
 
     private Path shards(Cohort cohort, Path tokenizers) throws IOException {
-        Path dir = out.resolve("shards");
-        try (TokenizerSet set = TokenizerSet.open(tokenizers, Device.cpu())) {
-            BuildSummary s = new ShardBuilder(set).buildAll(cohort, dir,
-                    Math.max(1, Runtime.getRuntime().availableProcessors()));
-            console.printf(Locale.ROOT, "   %s%n", s.headline());
-            for (BuildSummary.Outcome f : s.failures()) {
-                console.printf(Locale.ROOT, "   skipped %s: %s%n", f.id(), f.reason());
-            }
-        }
-        return dir;
+        return PipelineSteps.shards(cohort, tokenizers, out.resolve("shards"), console);
     }
 
     private Pretrainer.Result pretrain(Path shards) throws IOException {
-        List<String> sets = new ArrayList<>(List.of("run_dir=" + out.resolve("run"), "shards=" + shards,
-                "seed=" + plan.seed()));
-        sets.addAll(plan.pretrain());
-        PretrainConfig config = ConfigLoader.load(null, sets);
-        try (Pretrainer p = Pretrainer.open(config, true)) {
-            return p.run();
-        }
+        return PipelineSteps.pretrain(out.resolve("run"), shards, plan.seed(), plan.pretrain());
     }
 
     /** Embeds every shard with the trained bundle (tokens from the shard: no second tokenization). */
     private Path embed(Path shards, Path bundle) throws IOException {
-        Path dir = out.resolve("embeddings");
-        Files.createDirectories(dir);
-        List<String> ids = ShardFiles.ids(shards);
-        try (HypnosModel model = Hypnos.load(bundle);
-                Progress progress = Progress.start("embed", 0, ids.size(), "recordings", LOG)) {
-            int n = 0;
-            for (String id : ids) {
-                Path target = dir.resolve(id + ".npz");
-                JsonNode meta = ShardFiles.readMetadata(shards, id);
-                if (!Files.isRegularFile(target)) {
-                    ShardLayout layout = ShardMetadata.layout(meta);
-                    int seconds = meta.get("seconds").asInt();
-                    short[] raw = Npy.read(ShardFiles.tokensFile(shards, id)).toShortArray();
-                    int[] tokens = new int[raw.length];
-                    for (int i = 0; i < raw.length; i++) {
-                        tokens[i] = raw[i];
-                    }
-                    boolean[] presence = Npy.read(ShardFiles.presenceFile(shards, id)).toBooleanArray();
-                    List<String> names = layout.modalities().stream().map(ShardModality::name).toList();
-                    int[] ks = layout.modalities().stream().mapToInt(ShardModality::numQuantizers).toArray();
-                    int[] channels = new int[names.size()];
-                    for (int i = 0; i < channels.length; i++) {
-                        channels[i] = presence[i] ? layout.modality(i).modality().id() : 0;
-                    }
-                    Embeddings e = model.embedTokens(new TokenizedRecording(names, ks, tokens, seconds, presence, channels,
-                            null, List.of()), EmbedOptions.defaults());
-                    e.writeNpz(target);
-                }
-                progress.update(++n, id);
-            }
-        }
-        return dir;
+        return PipelineSteps.embedShards(shards, bundle, out.resolve("embeddings"));
     }
 
     /** A linear probe of sleep stages on the embeddings, subject-wise k-fold. */
     private EvaluationResult probe(Cohort cohort, Path embeddings) throws IOException {
         // The probe's manifest: the nights that were embedded (a faulty night may have been skipped).
-        List<CohortManifest.Entry> rows = new ArrayList<>();
-        for (CohortEntry e : cohort.entries()) {
-            if (Files.isRegularFile(embeddings.resolve(e.id() + ".npz")) && e.annotations() != null) {
-                rows.add(new CohortManifest.Entry(e.subject(), e.path().toAbsolutePath().toString(),
-                        e.annotations().toAbsolutePath().toString(), e.site(), e.notch(), e.split().key()));
-            }
-        }
-        Path manifestFile = out.resolve("report").resolve("probe-manifest.csv");
-        Files.createDirectories(manifestFile.getParent());
-        new CohortManifest(manifestFile, rows).write();
+        Path manifestFile = PipelineSteps.probeManifest(cohort, embeddings, out.resolve("report").resolve("probe-manifest.csv"));
         EmbeddingCohort data = new EmbeddingCohort(embeddings, Manifest.read(manifestFile), LabelFiles.Task.STAGING);
         LabeledDataset dataset = data.dataset(data.defaultSelection());
         int folds = Math.min(plan.folds(), dataset.subjects().size());

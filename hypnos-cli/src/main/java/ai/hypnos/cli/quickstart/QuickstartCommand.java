@@ -20,7 +20,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "quickstart", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Run the whole pipeline on a small synthetic cohort: generate PSG nights, train tokenizers, "
                 + "build token shards, pretrain an RQ-Transformer, embed every night and probe sleep stages "
-                + "on held-out subjects. Needs no input; about 15 minutes on two CPU cores.",
+                + "on held-out subjects. Needs no input; about 2 minutes on two CPU cores.",
             "Each stage writes one folder under --out and is skipped when its output exists, so an interrupted "
                 + "quickstart continues where it stopped."})
 public final class QuickstartCommand implements Callable<Integer> {

@@ -3,9 +3,9 @@ package ai.hypnos.cli.quickstart;
 import java.util.List;
 
 /**
- * The sizes of a quickstart run, chosen so the whole pipeline fits in about 15 minutes on two
- * CPU cores (docs/training.md has the measured stage times) while the probe still finds sleep
- * stages in the embeddings.
+ * The sizes of a quickstart run, chosen so the whole pipeline takes minutes on two CPU cores
+ * (about 2 measured on an idle machine, well under the 15-minute budget; docs/benchmarks.md) while
+ * the tokenizers use most of their codes and the probe finds sleep stages in the embeddings.
  *
  * @param subjects        synthetic subjects (one night each)
  * @param hours           night length
@@ -22,7 +22,7 @@ public record QuickstartPlan(int subjects, double hours, long seed, String token
 
     /** The default plan. */
     public static QuickstartPlan defaults() {
-        return new QuickstartPlan(12, 1.0, 42, "tiny", 60, 6, 4, List.of(
+        return new QuickstartPlan(12, 1.0, 42, "tiny", 400, 6, 4, List.of(
                 "model.preset=tiny",
                 "data.context_seconds=64",
                 "data.batch_size=8",
