@@ -23,8 +23,8 @@ import org.junit.jupiter.api.io.TempDir;
  * The acceptance run of the training issue on real pipeline data: a synthetic cohort (EDF + XML)
  * → tokenizers trained on its training nights → token shards → pretraining of a tiny
  * RQ-Transformer; the validation loss of every modality must end well below the unigram entropy
- * of its validation tokens. Several minutes on two cores: {@code -Plong}. The numbers it prints
- * are recorded in docs/bench-notes/train.md.
+ * of its validation tokens. Several minutes on two cores: {@code -Plong}. The quickstart's numbers
+ * for the same comparison are in docs/benchmarks.md.
  */
 @Tag("long")
 class SyntheticCohortPretrainingTest {
