@@ -149,12 +149,14 @@ public final class Plots {
      */
     public static XYChart fewShotCurve(Map<String, List<double[]>> curves, String metricName, String title) {
         XYChart chart = new XYChartBuilder().width(700).height(480).title(title)
-                .xAxisTitle("fraction of labelled training subjects").yAxisTitle(metricName).build();
+                .xAxisTitle("fraction of labelled training subjects (log scale)").yAxisTitle(metricName).build();
         chart.getStyler().setXAxisLogarithmic(true);
         chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideSE);
         chart.getStyler().setErrorBarsColorSeriesColor(true);
         chart.getStyler().setYAxisDecimalPattern("0.000");
-        chart.setCustomXAxisTickLabelsFormatter(v -> String.format(Locale.ROOT, "%.3g %%", v * 100));
+        // No custom tick formatter here: XChart 3.8 then places linear ticks on the logarithmic
+        // axis, labelling 10 % half-way between 0 and 100 %. Its own log ticks are the decades.
+        chart.getStyler().setXAxisDecimalPattern("0.##");
         for (Map.Entry<String, List<double[]>> e : curves.entrySet()) {
             List<double[]> rows = e.getValue();
             double[] f = rows.stream().mapToDouble(r -> r[0]).toArray();
