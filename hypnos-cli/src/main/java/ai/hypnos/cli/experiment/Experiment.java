@@ -1,6 +1,7 @@
 package ai.hypnos.cli.experiment;
 
 import ai.djl.Device;
+import ai.hypnos.cli.quickstart.ConsoleStage;
 import ai.hypnos.cli.quickstart.PipelineSteps;
 import ai.hypnos.core.synth.CohortSpec;
 import ai.hypnos.core.synth.Site;
@@ -13,7 +14,6 @@ import ai.hypnos.eval.report.ReportInfo;
 import ai.hypnos.eval.report.ReportWriter;
 import ai.hypnos.tokenizer.TokenizerPreset;
 import ai.hypnos.train.cohort.Cohort;
-import ai.hypnos.train.metrics.Progress;
 import ai.hypnos.train.pretrain.Pretrainer;
 import ai.hypnos.train.tokenizers.CohortTokenizerTraining;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -137,26 +137,15 @@ final class Experiment {
         return report;
     }
 
-    @FunctionalInterface
-    private interface Stage<T> {
-        T run() throws IOException;
-    }
-
     /** Runs a stage, prints and records its wall time ({@code timings.json}; a skipped stage keeps its earlier time). */
-    private <T> T stage(String name, Stage<T> body) throws IOException {
-        console.println("== " + name);
-        console.flush();
-        long t0 = System.nanoTime();
-        T result = body.run();
-        double s = (System.nanoTime() - t0) / 1e9;
+    private <T> T stage(String name, ConsoleStage.Body<T> body) throws IOException {
+        ConsoleStage.Timed<T> t = ConsoleStage.run(console, name, body);
+        double s = t.wallSeconds();
         if (s > 5 || !timings.has(name)) {
             timings.put(name, Math.round(s * 10) / 10.0);
             Files.writeString(out.resolve("timings.json"), JSON.writerWithDefaultPrettyPrinter().writeValueAsString(timings));
         }
-        LOG.info("stage {}: {} s", name, String.format(Locale.ROOT, "%.1f", s));
-        console.printf(Locale.ROOT, "   done in %s%n", Progress.formatDuration(s));
-        console.flush();
-        return result;
+        return t.result();
     }
 
     private static Map<String, String> settings(ExperimentPlan plan, String command) {

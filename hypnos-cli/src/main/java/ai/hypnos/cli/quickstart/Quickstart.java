@@ -16,7 +16,6 @@ import ai.hypnos.eval.report.ReportInfo;
 import ai.hypnos.eval.report.ReportWriter;
 import ai.hypnos.tokenizer.TokenizerPreset;
 import ai.hypnos.train.cohort.Cohort;
-import ai.hypnos.train.metrics.Progress;
 import ai.hypnos.train.pretrain.Pretrainer;
 import ai.hypnos.train.tokenizers.CohortTokenizerTraining;
 import java.io.IOException;
@@ -25,10 +24,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The whole pipeline on a synthetic cohort, in six stages, each writing one folder under the
@@ -47,7 +43,6 @@ import org.slf4j.LoggerFactory;
  * </ol>
  */
 final class Quickstart {
-    private static final Logger LOG = LoggerFactory.getLogger(Quickstart.class);
 
     private final Path out;
     private final QuickstartPlan plan;
@@ -75,30 +70,10 @@ final class Quickstart {
         return new Outcome(probe, pre, out.resolve("report"), stageSeconds);
     }
 
-    @FunctionalInterface
-    private interface Stage<T> {
-        T run() throws IOException;
-    }
-
-    private <T> T stage(String name, Stage<T> body) throws IOException {
-        console.println("== " + name);
-        console.flush();
-        long t0 = System.nanoTime();
-        long cpu0 = processCpuNanos();
-        T result = body.run();
-        double s = (System.nanoTime() - t0) / 1e9;
-        stageSeconds.put(name.substring(4), s);
-        LOG.info("stage {}: wall {} s, process CPU {} s", name, String.format(Locale.ROOT, "%.1f", s),
-                String.format(Locale.ROOT, "%.1f", (processCpuNanos() - cpu0) / 1e9));
-        console.printf(Locale.ROOT, "   done in %s%n", Progress.formatDuration(s));
-        console.flush();
-        return result;
-    }
-
-    /** CPU time of the whole process (all threads, libtorch's included): what the stage costs on an idle machine. */
-    private static long processCpuNanos() {
-        java.lang.management.OperatingSystemMXBean os = java.lang.management.ManagementFactory.getOperatingSystemMXBean();
-        return os instanceof com.sun.management.OperatingSystemMXBean sun ? sun.getProcessCpuTime() : 0;
+    private <T> T stage(String name, ConsoleStage.Body<T> body) throws IOException {
+        ConsoleStage.Timed<T> t = ConsoleStage.run(console, name, body);
+        stageSeconds.put(name.substring(4), t.wallSeconds());
+        return t.result();
     }
 
     private Cohort cohort() throws IOException {
