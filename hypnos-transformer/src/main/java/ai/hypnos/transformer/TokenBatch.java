@@ -138,6 +138,29 @@ public final class TokenBatch {
         return new TokenBatch(batch, len, totalK, out, presence, channelIds);
     }
 
+    /**
+     * {@code count} consecutive pieces of {@code length} seconds of a single recording, from
+     * second {@code start}, as a batch of {@code count} samples (same presence and channel ids).
+     */
+    public TokenBatch chunks(int start, int length, int count) {
+        if (batch != 1) {
+            throw new IllegalArgumentException("chunks of a batch of " + batch + "; expected one recording");
+        }
+        if (start < 0 || length < 1 || count < 1 || start + (long) length * count > seconds) {
+            throw new IllegalArgumentException(count + " chunks of " + length + " s from second " + start + " of "
+                    + seconds + " seconds");
+        }
+        int[] out = new int[count * length * totalK];
+        System.arraycopy(tokens, start * totalK, out, 0, out.length);
+        boolean[] p = new boolean[count * presence.length];
+        int[] ch = new int[count * channelIds.length];
+        for (int g = 0; g < count; g++) {
+            System.arraycopy(presence, 0, p, g * presence.length, presence.length);
+            System.arraycopy(channelIds, 0, ch, g * channelIds.length, channelIds.length);
+        }
+        return new TokenBatch(count, length, totalK, out, p, ch);
+    }
+
     /** The tokens as an int64 array {@code [B, S, ΣK]}. */
     public NDArray tokensArray(NDManager manager) {
         long[] l = new long[tokens.length];

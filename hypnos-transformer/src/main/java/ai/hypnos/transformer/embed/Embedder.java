@@ -15,10 +15,17 @@ import org.slf4j.LoggerFactory;
  * {@link EmbedOptions#chunkTokens()} seconds; each chunk runs the temporal transformer alone
  * (BOS at its first second, RoPE positions from 0, no context from the previous chunk — what the
  * reference's {@code temporal_context} does), and the per-modality outputs are concatenated.
- * One chunk's arrays are freed before the next starts, so memory does not grow with the night.
+ * One pass's arrays are freed before the next starts, so memory does not grow with the night.
+ *
+ * <p>Because chunks share nothing, several full chunks can run as one batch. On a GPU that is
+ * what wins: a night of 2,048-s chunks is 14 passes of a few hundred small kernels each, and one
+ * pass over a batch of 14 launches each kernel once. On the CPU one chunk per pass is best (the
+ * temporal transformer already splits it further to keep arrays small).
  */
 public final class Embedder {
     private static final Logger LOG = LoggerFactory.getLogger(Embedder.class);
+    /** Seconds of night per pass on a GPU when chunks are batched automatically. */
+    public static final int GPU_SECONDS_PER_PASS = 32_768;
 
     private final RqTransformer model;
 
@@ -26,11 +33,29 @@ public final class Embedder {
         this.model = model;
     }
 
-    /** Embeddings of one recording ({@code recording.batch() == 1}). */
+    /**
+     * Embeddings of one recording ({@code recording.batch() == 1}), with full chunks batched
+     * automatically: up to {@link #GPU_SECONDS_PER_PASS} seconds per pass on a GPU, one chunk per
+     * pass on the CPU.
+     */
     public Embeddings embed(TokenBatch recording, EmbedOptions options) {
+        boolean gpu = model.parameters().manager().getDevice().isGpu();
+        int perPass = gpu ? Math.max(1, GPU_SECONDS_PER_PASS / options.chunkTokens()) : 1;
+        return embed(recording, options, perPass);
+    }
+
+    /**
+     * Embeddings of one recording ({@code recording.batch() == 1}), running up to
+     * {@code chunksPerPass} full chunks as one batch (the result does not depend on it; a last,
+     * shorter chunk runs on its own).
+     */
+    public Embeddings embed(TokenBatch recording, EmbedOptions options, int chunksPerPass) {
         if (recording.batch() != 1) {
             throw new IllegalArgumentException("embed takes one recording at a time, got a batch of "
                     + recording.batch());
+        }
+        if (chunksPerPass < 1) {
+            throw new IllegalArgumentException("chunksPerPass must be >= 1, got " + chunksPerPass);
         }
         recording.validate(model.layout());
         List<ModalitySpec> specs = model.config().modalities();
@@ -43,28 +68,31 @@ public final class Embedder {
             out[i] = presence[i] ? new float[total * d] : null;
         }
         int chunk = options.chunkTokens();
-        int chunks = (total + chunk - 1) / chunk;
+        int full = total / chunk;
         long started = System.nanoTime();
-        for (int c = 0; c < chunks; c++) {
-            int start = c * chunk;
-            int stop = Math.min(total, start + chunk);
-            TokenBatch part = chunks == 1 ? recording : recording.slice(start, stop);
+        int start = 0;
+        while (start < total) {
+            // A pass: up to chunksPerPass full chunks as a batch, or the last partial chunk alone.
+            int count = start / chunk < full ? Math.min(chunksPerPass, full - start / chunk) : 1;
+            int len = Math.min(chunk, total - start);
+            TokenBatch part = len == total ? recording : recording.chunks(start, len, count);
             try (NDManager scope = model.parameters().manager().newSubManager()) {
-                NDArray z = model.temporalForward(part, scope); // [1, M, L, D]
+                NDArray z = model.temporalForward(part, scope); // [count, M, len, D]
                 if (z.getDataType() != DataType.FLOAT32) {
                     z = z.toType(DataType.FLOAT32, false);
                 }
                 float[] flat = z.toFloatArray();
-                int len = stop - start;
-                for (int i = 0; i < m; i++) {
-                    if (out[i] != null) {
-                        System.arraycopy(flat, i * len * d, out[i], start * d, len * d);
+                for (int g = 0; g < count; g++) {
+                    for (int i = 0; i < m; i++) {
+                        if (out[i] != null) {
+                            System.arraycopy(flat, (g * m + i) * len * d, out[i], (start + g * len) * d, len * d);
+                        }
                     }
                 }
             }
-            if (chunks > 1) {
-                LOG.debug("embedded chunk {}/{} ({} s) after {} ms", c + 1, chunks, stop - start,
-                        (System.nanoTime() - started) / 1_000_000);
+            start += count * len;
+            if (start < total || full > 1) {
+                LOG.debug("embedded {} of {} s after {} ms", start, total, (System.nanoTime() - started) / 1_000_000);
             }
         }
         return new Embeddings(specs.stream().map(ModalitySpec::name).toList(), out, total, d);

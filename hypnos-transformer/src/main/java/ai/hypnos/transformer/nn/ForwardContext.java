@@ -103,17 +103,18 @@ public final class ForwardContext {
     /**
      * Additive mask {@code [nb, W, 2W]} for blockwise windowed attention: query i of block b sees
      * key j of the pair (block b−1, block b) iff its absolute distance is in {@code [0, W)}; the
-     * "previous block" of block 0 is padding and never seen.
+     * "previous block" of block 0 is padding and never seen, unless {@code continued} (it then
+     * holds the keys of the previous segment of the sequence).
      */
-    public NDArray blockBias(int nb, int w) {
-        return memo("block:" + nb + ":" + w, () -> {
+    public NDArray blockBias(int nb, int w, boolean continued) {
+        return memo("block:" + nb + ":" + w + ":" + continued, () -> {
             float[] m = new float[nb * w * 2 * w];
             for (int b = 0; b < nb; b++) {
                 for (int i = 0; i < w; i++) {
                     for (int j = 0; j < 2 * w; j++) {
                         // key position relative to block start: j - w; distance q - k = i - (j - w)
                         int distance = i - (j - w);
-                        boolean ok = distance >= 0 && distance < w && (b > 0 || j >= w);
+                        boolean ok = distance >= 0 && distance < w && (continued || b > 0 || j >= w);
                         m[(b * w + i) * 2 * w + j] = ok ? 0f : Float.NEGATIVE_INFINITY;
                     }
                 }

@@ -75,6 +75,36 @@ public final class TemporalBlock {
     }
 
     /**
+     * Runs the block over one segment of longer sequences whose positions continue from the
+     * previous segment (see {@link TemporalTransformer}); needs a window.
+     *
+     * @param x        {@code [N, L, D]}, the segment
+     * @param rope     RoPE tables for the segment's positions
+     * @param previous the previous segment's last W keys and values ({@code [N, H, W, hd]}, after
+     *                 RoPE), or {@code null} for the first segment
+     * @return {@code {y, keys, values}}: the output and this segment's last W keys and values
+     *         (both {@code null} when the segment is shorter than W), attached to x's manager
+     */
+    public NDArray[] forwardSegment(NDArray x, NDArray[] rope, NDArray[] previous, ForwardContext ctx) {
+        if (window <= 0) {
+            throw new IllegalStateException("temporal block " + index + " has no window: it cannot run in segments");
+        }
+        NDArray[] inputs = previous == null ? new NDArray[0] : previous;
+        try (BlockScope scope = BlockScope.open(x, inputs)) {
+            NDArray[] qkv = queriesKeysValues(x, rope, ctx);
+            NDArray attended = CausalWindowAttention.apply(qkv[0], qkv[1], qkv[2], window, previous, ctx,
+                    scope.manager());
+            NDArray y = scope.keep(residuals(x, attended, qkv[2], ctx));
+            long length = x.getShape().get(1);
+            if (length < window) {
+                return new NDArray[] {y, null, null};
+            }
+            NDIndex last = new NDIndex(":, :, {}:", length - window);
+            return new NDArray[] {y, scope.keep(qkv[1].get(last)), scope.keep(qkv[2].get(last))};
+        }
+    }
+
+    /**
      * Runs the block for one new position per sequence against a key/value cache (streaming).
      *
      * @param x     {@code [N, 1, D]}
