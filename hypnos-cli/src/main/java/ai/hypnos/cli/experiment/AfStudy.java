@@ -1,5 +1,6 @@
 package ai.hypnos.cli.experiment;
 
+import ai.djl.Device;
 import ai.hypnos.core.synth.AfSpec;
 import ai.hypnos.core.synth.AfWindows;
 import ai.hypnos.embed.EmbedOptions;
@@ -7,6 +8,7 @@ import ai.hypnos.embed.EmbeddingMatrix;
 import ai.hypnos.embed.Embeddings;
 import ai.hypnos.embed.Hypnos;
 import ai.hypnos.embed.HypnosModel;
+import ai.hypnos.embed.LoadOptions;
 import ai.hypnos.eval.data.EpochDatasetBuilder;
 import ai.hypnos.eval.data.LabeledDataset;
 import ai.hypnos.eval.linalg.FloatMatrix;
@@ -78,9 +80,9 @@ final class AfStudy {
     }
 
     /** One row per window: the model's ECG embedding averaged over the window, label AF (1) or not (0). */
-    static LabeledDataset embed(Path bundle, List<Window> windows) throws IOException {
+    static LabeledDataset embed(Path bundle, List<Window> windows, Device device) throws IOException {
         LabeledDataset.Builder b = LabeledDataset.builder(EpochDatasetBuilder.AF_NAMES);
-        try (HypnosModel model = Hypnos.load(bundle);
+        try (HypnosModel model = Hypnos.load(bundle, LoadOptions.defaults().withDevice(device));
                 Progress progress = Progress.start("embed AF windows", 0, windows.size(), "windows", LOG)) {
             int n = 0;
             for (Window w : windows) {

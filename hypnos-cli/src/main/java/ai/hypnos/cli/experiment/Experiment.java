@@ -1,6 +1,5 @@
 package ai.hypnos.cli.experiment;
 
-import ai.djl.Device;
 import ai.hypnos.cli.quickstart.ConsoleStage;
 import ai.hypnos.cli.quickstart.PipelineSteps;
 import ai.hypnos.core.synth.CohortSpec;
@@ -84,7 +83,7 @@ final class Experiment {
                 new CohortSpec(plan.subjects(), plan.hours(), plan.seed(), List.of(Site.values()), true), console));
         Path tokenizers = stage("tokenizers", () -> PipelineSteps.tokenizers(cohort, out.resolve("tokenizers"),
                 new CohortTokenizerTraining.Options(TokenizerPreset.fromKey(plan.tokenizerPreset()), plan.tokenizerSteps(),
-                        plan.tokenizerNights(), 0, plan.seed(), Device.cpu()), console));
+                        plan.tokenizerNights(), 0, plan.seed(), plan.djlDevice()), console));
         Path shards = stage("shards", () -> PipelineSteps.shards(cohort, tokenizers, out.resolve("shards"), console));
         Map<String, Pretrainer.Result> pretraining = new LinkedHashMap<>();
         Map<String, Path> embeddings = new LinkedHashMap<>();
@@ -102,7 +101,7 @@ final class Experiment {
                 continue;
             }
             embeddings.put(m.getKey(), stage("embed-" + m.getKey(),
-                    () -> PipelineSteps.embedShards(shards, r.bundle(), out.resolve("embeddings-" + m.getKey()))));
+                    () -> PipelineSteps.embedShards(shards, r.bundle(), out.resolve("embeddings-" + m.getKey()), plan.djlDevice())));
         }
         if (embeddings.isEmpty()) {
             throw new IllegalStateException("every pretraining run diverged; nothing to evaluate (see the run folders' metrics)");
@@ -123,7 +122,7 @@ final class Experiment {
                 continue;
             }
             AfStudy.Outcome o = stage("af-" + m.getKey(), () -> {
-                LabeledDataset d = AfStudy.embed(m.getValue().bundle(), windows);
+                LabeledDataset d = AfStudy.embed(m.getValue().bundle(), windows, plan.djlDevice());
                 AfStudy.Outcome r = AfStudy.evaluate(d, windows, linear, plan.afFolds(), plan.seed());
                 new ReportWriter(out.resolve("af").resolve(m.getKey()), 30).write(r.result(), new ReportInfo(
                         "AF detection from " + m.getKey() + " ECG embeddings, linear probe",
@@ -162,6 +161,7 @@ final class Experiment {
                 + (plan.fewShotSeeds() - 1));
         s.put("cnn", "max " + plan.cnnPasses() + " passes, seed " + plan.seed() + " + fold");
         s.put("af", plan.afWindows() + " windows, seed " + plan.seed() + ", " + plan.afFolds() + " window-wise folds");
+        s.put("device", plan.device());
         s.put("bootstrap", plan.bootstrap() + " resamples of subjects, 95 %, seed " + plan.seed());
         return s;
     }

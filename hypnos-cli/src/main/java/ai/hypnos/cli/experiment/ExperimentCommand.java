@@ -62,6 +62,11 @@ public final class ExperimentCommand implements Callable<Integer> {
     @Option(names = "--af-windows", paramLabel = "N", description = "Windows of the synthetic AF set (default 240).")
     Integer afWindows;
 
+    @Option(names = "--device", defaultValue = "cpu", paramLabel = "cpu|gpu|gpu:N",
+            description = "Where tokenizers, pretraining, embedding and the CNN run (default cpu; probes always run on the CPU). "
+                    + "Add --set precision=tf32|fp16 for mixed-precision pretraining.")
+    String device;
+
     @Option(names = "--bootstrap", paramLabel = "N", description = "Bootstrap resamples per confidence interval (default 1000).")
     Integer bootstrap;
 
@@ -73,7 +78,10 @@ public final class ExperimentCommand implements Callable<Integer> {
                 d.tokenizerNights(), d.pretrain(), folds != null ? folds : d.folds(),
                 fewShotSeeds != null ? fewShotSeeds : d.fewShotSeeds(), d.fractions(),
                 cnnPasses != null ? cnnPasses : d.cnnPasses(), afWindows != null ? afWindows : d.afWindows(), d.afFolds(),
-                bootstrap != null ? bootstrap : d.bootstrap()).withPretrain(sets);
+                bootstrap != null ? bootstrap : d.bootstrap(), d.device()).withPretrain(sets);
+        if (!device.equals("cpu")) {
+            plan = plan.withDevice(device);
+        }
         PrintWriter o = spec.commandLine().getOut();
         // originalArgs() are the arguments of the whole command line, "experiment" included.
         String command = "hypnos " + String.join(" ", spec.commandLine().getParseResult().originalArgs());

@@ -1,5 +1,7 @@
 package ai.hypnos.cli.experiment;
 
+import ai.djl.Device;
+import ai.hypnos.embed.Devices;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -22,10 +24,12 @@ import java.util.List;
  * @param afWindows       windows of the synthetic AF set
  * @param afFolds         window-wise folds of the AF probe
  * @param bootstrap       bootstrap resamples of every confidence interval
+ * @param device          where tokenizers, RQ-Transformers and the CNN train and embed
+ *                        ({@code cpu}, {@code gpu}, {@code gpu:N}); probes run on the CPU
  */
 public record ExperimentPlan(int subjects, double hours, long seed, String tokenizerPreset, long tokenizerSteps,
         int tokenizerNights, List<String> pretrain, int folds, int fewShotSeeds, double[] fractions, int cnnPasses,
-        int afWindows, int afFolds, int bootstrap) {
+        int afWindows, int afFolds, int bootstrap, String device) {
 
     public ExperimentPlan {
         pretrain = List.copyOf(pretrain);
@@ -36,6 +40,7 @@ public record ExperimentPlan(int subjects, double hours, long seed, String token
                     + " folds, " + fewShotSeeds + " few-shot seeds, " + cnnPasses + " CNN passes, " + afWindows
                     + " AF windows, " + afFolds + " AF folds, " + bootstrap + " bootstrap resamples");
         }
+        Devices.parse(device);
         if (java.util.Arrays.stream(fractions).noneMatch(f -> f == 1.0)) {
             throw new IllegalArgumentException("the label fractions must include 1.0 (the full-label comparisons)");
         }
@@ -60,7 +65,7 @@ public record ExperimentPlan(int subjects, double hours, long seed, String token
                 "eval.every=100",
                 "eval.windows=16",
                 "checkpoint.every=100",
-                "log.every=25"), 4, 3, new double[] {0.01, 0.1, 1.0}, 4, 240, 5, 1000);
+                "log.every=25"), 4, 3, new double[] {0.01, 0.1, 1.0}, 4, 240, 5, 1000, "cpu");
     }
 
     /** This plan with other pretraining settings appended (later settings win). */
@@ -68,7 +73,21 @@ public record ExperimentPlan(int subjects, double hours, long seed, String token
         List<String> all = new ArrayList<>(pretrain);
         all.addAll(more);
         return new ExperimentPlan(subjects, hours, seed, tokenizerPreset, tokenizerSteps, tokenizerNights, all, folds,
-                fewShotSeeds, fractions, cnnPasses, afWindows, afFolds, bootstrap);
+                fewShotSeeds, fractions, cnnPasses, afWindows, afFolds, bootstrap, device);
+    }
+
+    /** This plan on another device: its pretraining runs get {@code devices=[device]}. */
+    public ExperimentPlan withDevice(String d) {
+        List<String> all = new ArrayList<>(pretrain);
+        Devices.parse(d);
+        all.add("devices=[" + d.trim() + "]");
+        return new ExperimentPlan(subjects, hours, seed, tokenizerPreset, tokenizerSteps, tokenizerNights, all, folds,
+                fewShotSeeds, fractions, cnnPasses, afWindows, afFolds, bootstrap, d);
+    }
+
+    /** The DJL device of {@link #device()}. */
+    public Device djlDevice() {
+        return Devices.parse(device);
     }
 
     @Override

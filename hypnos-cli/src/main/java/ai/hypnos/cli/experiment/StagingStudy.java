@@ -122,7 +122,7 @@ final class StagingStudy {
         curves.put("bandpower/mlp", fewShot("bandpower-mlp", bandPowers, mlp, fewShot, splits, "band powers"));
 
         CnnBaseline cnnBaseline = new CnnBaseline(CnnBaseline.Options.defaults().withMaxEpochs(plan.cnnPasses())
-                .withSeed(plan.seed()));
+                .withSeed(plan.seed()).withDevice(plan.device()));
         EvaluationResult cnn = cnnBaseline.crossValidate(signals.nights(), EpochDatasetBuilder.STAGE_NAMES, splits,
                 linear.scoring(), plan.folds() + " subject folds, all labels");
         new ReportWriter(dir.resolve("cnn"), 30).write(cnn, info("Supervised CNN, 100 % labels",

@@ -9,6 +9,7 @@ import ai.hypnos.embed.EmbedOptions;
 import ai.hypnos.embed.Embeddings;
 import ai.hypnos.embed.Hypnos;
 import ai.hypnos.embed.HypnosModel;
+import ai.hypnos.embed.LoadOptions;
 import ai.hypnos.embed.TokenizedRecording;
 import ai.hypnos.train.cohort.Cohort;
 import ai.hypnos.train.cohort.CohortEntry;
@@ -33,6 +34,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -97,7 +99,8 @@ public final class PipelineSteps {
     }
 
     /**
-     * Pretrains (or resumes) a run in {@code runDir} on {@code shards}.
+     * Pretrains (or resumes) a run in {@code runDir} on {@code shards}; a run that already
+     * finished there with the same settings is reused ({@link Pretrainer#finishedRun}).
      *
      * @param overrides {@code key=value} settings on top of the defaults (docs/training.md)
      */
@@ -105,6 +108,11 @@ public final class PipelineSteps {
         List<String> sets = new ArrayList<>(List.of("run_dir=" + runDir, "shards=" + shards, "seed=" + seed));
         sets.addAll(overrides);
         PretrainConfig config = ConfigLoader.load(null, sets);
+        Optional<Pretrainer.Result> finished = Pretrainer.finishedRun(config);
+        if (finished.isPresent()) {
+            LOG.info("reusing the finished run in {}", runDir);
+            return finished.get();
+        }
         try (Pretrainer p = Pretrainer.open(config, true)) {
             return p.run();
         }
@@ -115,9 +123,14 @@ public final class PipelineSteps {
      * into {@code dir/<id>.npz}; existing files are kept.
      */
     public static Path embedShards(Path shards, Path bundle, Path dir) throws IOException {
+        return embedShards(shards, bundle, dir, Device.cpu());
+    }
+
+    /** As {@link #embedShards(Path, Path, Path)}, with the model on {@code device}. */
+    public static Path embedShards(Path shards, Path bundle, Path dir, Device device) throws IOException {
         Files.createDirectories(dir);
         List<String> ids = ShardFiles.ids(shards);
-        try (HypnosModel model = Hypnos.load(bundle);
+        try (HypnosModel model = Hypnos.load(bundle, LoadOptions.defaults().withDevice(device));
                 Progress progress = Progress.start("embed", 0, ids.size(), "recordings", LOG)) {
             int n = 0;
             for (String id : ids) {

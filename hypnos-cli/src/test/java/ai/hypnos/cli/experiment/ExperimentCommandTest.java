@@ -32,7 +32,7 @@ class ExperimentCommandTest {
         Path out = dir.resolve("exp");
         CliRun r = CliRun.of("experiment", "--out", out.toString(), "--subjects", "6", "--hours", "0.25",
                 "--tokenizer-steps", "2", "--folds", "2", "--fewshot-seeds", "2", "--cnn-passes", "1",
-                "--af-windows", "9", "--bootstrap", "20",
+                "--af-windows", "9", "--bootstrap", "20", "--device", "cpu",
                 "--set", "optim.steps=2", "--set", "optim.warmup_steps=1", "--set", "data.context_seconds=32",
                 "--set", "data.batch_size=2", "--set", "eval.windows=2", "--set", "log.every=1");
         assertEquals(0, r.code(), r.err() + r.out());
@@ -47,6 +47,7 @@ class ExperimentCommandTest {
 
         Path report = out.resolve("report");
         JsonNode s = new ObjectMapper().readTree(report.resolve("summary.json").toFile());
+        assertEquals("cpu", s.get("settings").get("device").asText());
         Set<String> methods = new HashSet<>();
         int rows = 0;
         for (JsonNode row : s.get("staging")) {

@@ -7,10 +7,10 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
-import ai.hypnos.nn.HostData;
 import ai.hypnos.core.io.AtomicFile;
 import ai.hypnos.core.safetensors.SafetensorsFile;
 import ai.hypnos.embed.Precision;
+import ai.hypnos.nn.HostData;
 import ai.hypnos.tokenizer.Rng;
 import ai.hypnos.train.cohort.Split;
 import ai.hypnos.train.data.DataPosition;
@@ -28,6 +28,7 @@ import ai.hypnos.transformer.TransformerConfig;
 import ai.hypnos.transformer.masking.ModalityMasker;
 import ai.hypnos.transformer.masking.ModalityMasks;
 import ai.hypnos.transformer.weights.ModelParameters;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -39,6 +40,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.random.RandomGenerator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -70,6 +72,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class Pretrainer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Pretrainer.class);
+    /** The trained model with its tokenizers, in the run folder. */
+    public static final String BUNDLE_FILE = "model.safetensors";
 
     /** Called after every step (after logging, validation and checkpointing of that step). */
     @FunctionalInterface
@@ -232,16 +236,64 @@ public final class Pretrainer implements AutoCloseable {
         }
     }
 
-    /** Sections that decide the numbers: a resumed run must keep them. */
-    private static void requireSameRun(PretrainConfig saved, PretrainConfig now, Path checkpoint) {
+    /**
+     * The result of the run in {@code config}'s run folder when that run already finished with
+     * the same settings: its {@code config.yaml} agrees on every section that decides the numbers,
+     * its {@code summary.json} reports {@code optim.steps} steps, and its bundle is there. Empty
+     * otherwise. A pipeline uses this to reuse a finished run without its checkpoints, for
+     * instance one trained on a GPU server and copied back without them.
+     */
+    public static Optional<Result> finishedRun(PretrainConfig config) throws IOException {
+        Path dir = config.runPath();
+        Path summary = dir.resolve("summary.json");
+        Path saved = dir.resolve("config.yaml");
+        Path bundle = dir.resolve(BUNDLE_FILE);
+        if (!Files.isRegularFile(summary) || !Files.isRegularFile(saved) || !Files.isRegularFile(bundle)) {
+            return Optional.empty();
+        }
+        List<String> differ = differences(ConfigLoader.load(saved, List.of()), config);
+        if (!differ.isEmpty()) {
+            LOG.info("{} holds a run with other settings ({}): not reused", dir, String.join("; ", differ));
+            return Optional.empty();
+        }
+        JsonNode s = ConfigLoader.JSON.readTree(summary.toFile());
+        if (s.path("steps").asLong(-1) != config.optim().steps()) {
+            return Optional.empty();
+        }
+        Path curve = dir.resolve("loss.png");
+        return Optional.of(new Result(s.get("steps").asLong(), validationResult(s, "val_loss"),
+                validationResult(s, "unigram_entropy"), s.path("tokens_per_second").asDouble(Double.NaN),
+                s.path("peak_rss_mib").asDouble(Double.NaN), dir, bundle, Files.isRegularFile(curve) ? curve : null));
+    }
+
+    /** {@code summary.json}'s {@code key} and {@code key_per_modality} (a null loss: not finite). */
+    private static Validation.Result validationResult(JsonNode summary, String key) {
+        JsonNode total = summary.get(key);
+        if (total == null) {
+            return null;
+        }
+        Map<String, Double> perModality = new LinkedHashMap<>();
+        summary.path(key + "_per_modality").fields().forEachRemaining(e -> perModality.put(e.getKey(),
+                e.getValue().isNumber() ? e.getValue().asDouble() : Double.NaN));
+        return new Validation.Result(total.isNumber() ? total.asDouble() : Double.NaN, perModality);
+    }
+
+    /** Sections that decide the numbers and differ between two configurations. */
+    private static List<String> differences(PretrainConfig saved, PretrainConfig now) {
         ObjectNode a = ConfigLoader.toTree(saved);
         ObjectNode b = ConfigLoader.toTree(now);
         List<String> differ = new ArrayList<>();
         for (String key : List.of("shards", "seed", "precision", "model", "data", "optim", "loss_scale")) {
             if (!a.path(key).equals(b.path(key))) {
-                differ.add(key + " (checkpoint " + a.path(key) + ", now " + b.path(key) + ")");
+                differ.add(key + " (before " + a.path(key) + ", now " + b.path(key) + ")");
             }
         }
+        return differ;
+    }
+
+    /** Sections that decide the numbers: a resumed run must keep them. */
+    private static void requireSameRun(PretrainConfig saved, PretrainConfig now, Path checkpoint) {
+        List<String> differ = differences(saved, now);
         if (!differ.isEmpty()) {
             throw new IllegalArgumentException("cannot resume " + checkpoint + " exactly: " + String.join("; ", differ)
                     + " changed; undo the change or start a new run_dir");
@@ -470,7 +522,7 @@ public final class Pretrainer implements AutoCloseable {
     }
 
     private Path saveBundle() throws IOException {
-        Path target = config.runPath().resolve("model.safetensors");
+        Path target = config.runPath().resolve(BUNDLE_FILE);
         Path source = Path.of(config.tokenizers() != null ? config.tokenizers() : trainShards.info().tokenizerSource());
         if (!Files.exists(source)) {
             LOG.warn("tokenizers {} not found: writing the model alone to {} (bundle it with its tokenizers to embed)",

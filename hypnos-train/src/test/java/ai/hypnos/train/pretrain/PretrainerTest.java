@@ -101,6 +101,32 @@ class PretrainerTest {
     }
 
     @Test
+    void aFinishedRunIsReusedWithoutItsCheckpointsOnlyWithTheSameSettings() throws IOException {
+        String[] extra = {"optim.steps=3", "eval.every=3", "bundle.save=true"};
+        Pretrainer.Result done;
+        try (Pretrainer p = Pretrainer.open(config("finished", extra), false)) {
+            done = p.run();
+        }
+        // Copied back from another machine without its checkpoints.
+        try (var files = Files.list(root.resolve("finished/checkpoints"))) {
+            for (Path f : files.toList()) {
+                Files.delete(f);
+            }
+        }
+        Pretrainer.Result reused = Pretrainer.finishedRun(config("finished", extra)).orElseThrow();
+        assertEquals(3, reused.steps());
+        assertEquals(done.validation().loss(), reused.validation().loss(), 1e-12);
+        assertEquals(done.validation().perModality(), reused.validation().perModality());
+        assertEquals(done.unigram().loss(), reused.unigram().loss(), 1e-12);
+        assertEquals(root.resolve("finished").resolve(Pretrainer.BUNDLE_FILE), reused.bundle());
+        assertTrue(Pretrainer.finishedRun(config("finished", "optim.steps=4", "eval.every=3", "bundle.save=true")).isEmpty(),
+                "more steps: not finished");
+        assertTrue(Pretrainer.finishedRun(config("finished", "optim.steps=3", "eval.every=3", "bundle.save=true",
+                "optim.lr=1.0e-3")).isEmpty(), "another learning rate: another run");
+        assertTrue(Pretrainer.finishedRun(config("nothing-here", extra)).isEmpty());
+    }
+
+    @Test
     void twoDeviceReplicasMatchOneDeviceWithTheSameGlobalBatch() throws IOException {
         try (Pretrainer p = Pretrainer.open(config("one", "optim.steps=4", "eval.windows=0"), false)) {
             p.run();
