@@ -75,13 +75,17 @@ final class BenchTransformerCommand implements Callable<Integer> {
             description = "Which of embed, stream, train to run (default ${DEFAULT-VALUE}).")
     java.util.Set<String> workloads;
 
+    @Option(names = "--chunks-per-pass", defaultValue = "1", paramLabel = "N",
+            description = "Full chunks embedded as one batch (default ${DEFAULT-VALUE}, what the embedding API does).")
+    int chunksPerPass;
+
     @Override
     public Integer call() throws Exception {
         Precision p = Precision.parse(precision);
         Device d = Devices.parse(device);
         TransformerBenchmark.Options o = new TransformerBenchmark.Options(Preset.parse(preset), seconds, chunkTokens,
                 streamSteps, batch, trainSeconds, trainSteps, d, seed, save, peer, python, peerScript, workloads,
-                p.dataType());
+                p.dataType(), chunksPerPass);
         ObjectNode r = new TransformerBenchmark(o).run();
         r.put("precision", p.name().toLowerCase(Locale.ROOT));
         if (p == Precision.TF32) {
@@ -129,6 +133,19 @@ final class BenchTransformerCommand implements Callable<Integer> {
                 System.out.printf(Locale.ROOT, "ratio Java / best PyTorch: %.2f (target <= 1.3)%n", e.get("wall_s").asDouble() / best);
             }
             System.out.printf(Locale.ROOT, "ops per chunk: %.0f%n", e.get("ops_per_chunk").asDouble());
+            if (e.has("device_memory_in_use_mb")) {
+                System.out.printf(Locale.ROOT, "device memory in use after the pass (CUDA context + libtorch's cache): %.0f MB%n",
+                        e.get("device_memory_in_use_mb").asDouble());
+            }
+            System.out.printf(Locale.ROOT, "chunks per pass: %d%n", e.get("chunks_per_pass").asInt());
+            if (e.has("device_only_s")) {
+                System.out.printf(Locale.ROOT, "the same passes without copying embeddings to the host: %.2f s%n",
+                        e.get("device_only_s").asDouble());
+            }
+            if (e.has("first_pass_wall_s")) {
+                System.out.printf(Locale.ROOT, "timed after one warm-up pass (GPU); the first pass took %.2f s%n",
+                        e.get("first_pass_wall_s").asDouble());
+            }
         }
         JsonNode s = r.get("stream");
         if (s != null) {
@@ -160,6 +177,10 @@ final class BenchTransformerCommand implements Callable<Integer> {
             }
             System.out.printf(Locale.ROOT, "ops per step: %d; tokens = codes predicted (batch x seconds x sum K)%n",
                     t.get("ops_per_step").asLong());
+            if (t.has("device_memory_in_use_mb")) {
+                System.out.printf(Locale.ROOT, "device memory in use after the steps (CUDA context + libtorch's cache): %.0f MB%n",
+                        t.get("device_memory_in_use_mb").asDouble());
+            }
         }
         if (r.has("bundle")) {
             System.out.println("model written to " + r.get("bundle").asText());

@@ -6,6 +6,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.hypnos.transformer.ModalitySpec;
 import ai.hypnos.transformer.RqTransformer;
 import ai.hypnos.transformer.TokenBatch;
+import java.nio.FloatBuffer;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -17,15 +18,15 @@ import org.slf4j.LoggerFactory;
  * reference's {@code temporal_context} does), and the per-modality outputs are concatenated.
  * One pass's arrays are freed before the next starts, so memory does not grow with the night.
  *
- * <p>Because chunks share nothing, several full chunks can run as one batch. On a GPU that is
- * what wins: a night of 2,048-s chunks is 14 passes of a few hundred small kernels each, and one
- * pass over a batch of 14 launches each kernel once. On the CPU one chunk per pass is best (the
- * temporal transformer already splits it further to keep arrays small).
+ * <p>Because chunks share nothing, several full chunks can also run as one batch
+ * ({@link #embed(TokenBatch, EmbedOptions, int)}). On an H100 that cut the device time of a
+ * {@code small} night from 0.15 to 0.08 s, but the larger copies of the embeddings to the host
+ * then cost more than it saved (0.34 s end to end with one chunk per pass, 0.52 s with 16;
+ * docs/benchmarks.md), so the default is one chunk per pass everywhere. On the CPU the temporal
+ * transformer splits each chunk further to keep its arrays small.
  */
 public final class Embedder {
     private static final Logger LOG = LoggerFactory.getLogger(Embedder.class);
-    /** Seconds of night per pass on a GPU when chunks are batched automatically. */
-    public static final int GPU_SECONDS_PER_PASS = 32_768;
 
     private final RqTransformer model;
 
@@ -33,15 +34,9 @@ public final class Embedder {
         this.model = model;
     }
 
-    /**
-     * Embeddings of one recording ({@code recording.batch() == 1}), with full chunks batched
-     * automatically: up to {@link #GPU_SECONDS_PER_PASS} seconds per pass on a GPU, one chunk per
-     * pass on the CPU.
-     */
+    /** Embeddings of one recording ({@code recording.batch() == 1}), one chunk per pass. */
     public Embeddings embed(TokenBatch recording, EmbedOptions options) {
-        boolean gpu = model.parameters().manager().getDevice().isGpu();
-        int perPass = gpu ? Math.max(1, GPU_SECONDS_PER_PASS / options.chunkTokens()) : 1;
-        return embed(recording, options, perPass);
+        return embed(recording, options, 1);
     }
 
     /**
@@ -81,11 +76,13 @@ public final class Embedder {
                 if (z.getDataType() != DataType.FLOAT32) {
                     z = z.toType(DataType.FLOAT32, false);
                 }
-                float[] flat = z.toFloatArray();
+                // A view of the (host) tensor's memory, copied once into each modality's array: no
+                // intermediate array of the whole pass (on a GPU the copies cost more than the pass).
+                FloatBuffer flat = z.toByteBuffer(true).asFloatBuffer();
                 for (int g = 0; g < count; g++) {
                     for (int i = 0; i < m; i++) {
                         if (out[i] != null) {
-                            System.arraycopy(flat, (g * m + i) * len * d, out[i], (start + g * len) * d, len * d);
+                            flat.get((g * m + i) * len * d, out[i], (start + g * len) * d, len * d);
                         }
                     }
                 }
