@@ -150,6 +150,7 @@ public final class BenchEmbedCommand implements Callable<Integer> {
         EmbedOptions eo = model.options().embedDefaults();
         System.gc();
         resetPeaks();
+        out.put("rss_at_start_mb", procStatusMb("VmRSS"));
         long t0 = System.nanoTime();
         TokenizedRecording tokens = model.tokenize(night, eo);
         long t1 = System.nanoTime();
@@ -292,8 +293,9 @@ public final class BenchEmbedCommand implements Callable<Integer> {
         System.out.printf(Locale.ROOT, "GFLOP: transformer %.1f, tokenizers %.1f; MFU %.1f %% (transformer stage %.1f %%)%n",
                 r.get("transformer_gflop").asDouble(), r.get("tokenizer_gflop").asDouble(),
                 100 * r.get("mfu").asDouble(), 100 * r.get("transformer_mfu").asDouble());
-        System.out.printf(Locale.ROOT, "peak heap %.0f MB, peak RSS %.0f MB (output arrays %.0f MB)%n",
-                r.get("peak_heap_mb").asDouble(), r.get("peak_rss_mb").asDouble(), r.get("output_mb").asDouble());
+        System.out.printf(Locale.ROOT, "peak heap %.0f MB, peak RSS %.0f MB (output arrays %.0f MB; RSS at the start, "
+                + "with the model loaded: %.0f MB)%n", r.get("peak_heap_mb").asDouble(), r.get("peak_rss_mb").asDouble(),
+                r.get("output_mb").asDouble(), r.get("rss_at_start_mb").asDouble());
         if (r.has("stream_median_ms")) {
             System.out.printf(Locale.ROOT, "stream: %d s pushed, %d emitted; per second median %.2f ms, p99 %.2f ms "
                     + "(after 70 s); first-minute release %.1f ms; max buffered %d%n",

@@ -18,17 +18,18 @@ import java.util.List;
  * followed by a modality layer (across modalities at each second), then a final LayerNorm.
  * Input and output {@code [B, M, S, D]}; the output is the per-modality embedding z.
  *
- * <p>On the CPU, inference over a long chunk runs in segments of about {@value #SEGMENT}
- * positions, each segment through every block, carrying each block's last W keys and values to
- * the next segment. The result is the whole chunk's (the windowed attention sees exactly the same
- * keys), but every intermediate is 1/4 the size at 2,048-s chunks: arrays of tens of MB are
- * mapped fresh from the OS by the allocator and page-faulted in on every op, which made a
- * {@code small} night 2.7× slower (measured, docs/benchmarks.md). Training and GPUs run whole
- * chunks: a GPU wants fewer, larger kernels.
+ * <p>On the CPU, inference over a long chunk runs in segments, each segment through every
+ * block, carrying each block's last W keys and values to the next segment. The result is the
+ * whole chunk's (the windowed attention sees exactly the same keys), but every intermediate is a
+ * fraction of the size: arrays of tens of MB are mapped fresh from the OS by the allocator and
+ * page-faulted in on every op, which made a {@code small} night 2.7× slower (measured,
+ * docs/benchmarks.md). A segment holds about {@value #SEGMENT_VALUES} values per modality and
+ * feature (512 positions at D 256, 256 at D 768), rounded up to a multiple of every window.
+ * Training and GPUs run whole chunks: a GPU wants fewer, larger kernels.
  */
 public final class TemporalTransformer {
-    /** Target segment length on the CPU (rounded up to a multiple of every window). */
-    public static final int SEGMENT = 512;
+    /** Positions × model width per CPU segment (before rounding to the windows). */
+    public static final int SEGMENT_VALUES = 131_072;
 
     private final List<TemporalBlock> blocks = new ArrayList<>();
     private final List<ModalityBlock> modalityAfter = new ArrayList<>();
@@ -63,7 +64,8 @@ public final class TemporalTransformer {
     public NDArray forward(NDArray input, ModalityAttentionMask mask, ForwardContext ctx) {
         int s = Math.toIntExact(input.getShape().get(2));
         boolean cpu = input.getDevice().getDeviceType().equals(ai.djl.Device.Type.CPU);
-        int segment = !ctx.training() && cpu ? segmentLength(SEGMENT) : 0;
+        int width = Math.toIntExact(input.getShape().get(3));
+        int segment = !ctx.training() && cpu ? segmentLength(Math.max(1, SEGMENT_VALUES / width)) : 0;
         return segment > 0 && segment < s ? forwardInSegments(input, mask, segment, ctx) : forwardWhole(input, mask, ctx);
     }
 

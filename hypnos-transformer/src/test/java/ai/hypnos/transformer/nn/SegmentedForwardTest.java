@@ -48,8 +48,8 @@ class SegmentedForwardTest {
             ModalityAttentionMask mask = ModalityAttentionMask.of(2, m, presence, null);
             NDArray input = manager.create(x, new Shape(2, m, seconds, d));
             ForwardContext wholeCtx = new ForwardContext(manager.newSubManager(), false, DataType.FLOAT32);
-            // Shorter than SEGMENT: forward() runs the chunk whole.
-            assertTrue(seconds < TemporalTransformer.SEGMENT);
+            // Shorter than a CPU segment: forward() runs the chunk whole.
+            assertTrue(seconds < t.segmentLength(TemporalTransformer.SEGMENT_VALUES / d));
             float[] whole = t.forward(input, mask, wholeCtx).toFloatArray();
             ForwardContext segCtx = new ForwardContext(manager.newSubManager(), false, DataType.FLOAT32);
             float[] segmented = t.forwardInSegments(input, mask, segment, segCtx).toFloatArray();
