@@ -182,7 +182,7 @@ public final class TransformerBenchmark {
         Double cold = null;
         if (model.parameters().manager().getDevice().isGpu()) {
             // The first pass on a GPU pays for CUDA's allocations and cuBLAS/cuDNN's choices for
-            // each new shape; time the second, as the PyTorch reference's numbers are.
+            // each new shape; time the second, the steady state of a cohort run.
             long w0 = System.nanoTime();
             embedder.embed(night, options, perPass);
             cold = (System.nanoTime() - w0) / 1e9;
@@ -203,8 +203,6 @@ public final class TransformerBenchmark {
         r.put("chunks_per_pass", perPass);
         if (cold != null) {
             r.put("device_only_s", deviceOnly(model, night, options.chunkTokens(), perPass));
-        }
-        if (cold != null) {
             r.put("first_pass_wall_s", cold);
         }
         r.put("modality_seconds_per_s", o.seconds() * (double) model.layout().numModalities() / wall);
@@ -461,7 +459,7 @@ public final class TransformerBenchmark {
      * bound of the workload's peak (DJL exposes no allocator statistics).
      */
     private static void putDeviceMemory(ObjectNode r, RqTransformer model) {
-        ai.djl.Device d = model.parameters().manager().getDevice();
+        Device d = model.parameters().manager().getDevice();
         if (d.isGpu()) {
             r.put("device_memory_in_use_mb", ai.djl.util.cuda.CudaUtils.getGpuMemory(d).getUsed() / 1048576.0);
         }

@@ -1,5 +1,6 @@
 package ai.hypnos.transformer.nn;
 
+import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
@@ -63,7 +64,7 @@ public final class TemporalTransformer {
      */
     public NDArray forward(NDArray input, ModalityAttentionMask mask, ForwardContext ctx) {
         int s = Math.toIntExact(input.getShape().get(2));
-        boolean cpu = input.getDevice().getDeviceType().equals(ai.djl.Device.Type.CPU);
+        boolean cpu = input.getDevice().getDeviceType().equals(Device.Type.CPU);
         int width = Math.toIntExact(input.getShape().get(3));
         int segment = !ctx.training() && cpu ? segmentLength(Math.max(1, SEGMENT_VALUES / width)) : 0;
         return segment > 0 && segment < s ? forwardInSegments(input, mask, segment, ctx) : forwardWhole(input, mask, ctx);
