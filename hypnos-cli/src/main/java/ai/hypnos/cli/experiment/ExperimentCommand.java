@@ -78,10 +78,7 @@ public final class ExperimentCommand implements Callable<Integer> {
                 d.tokenizerNights(), d.pretrain(), folds != null ? folds : d.folds(),
                 fewShotSeeds != null ? fewShotSeeds : d.fewShotSeeds(), d.fractions(),
                 cnnPasses != null ? cnnPasses : d.cnnPasses(), afWindows != null ? afWindows : d.afWindows(), d.afFolds(),
-                bootstrap != null ? bootstrap : d.bootstrap(), d.device()).withPretrain(sets);
-        if (!device.equals("cpu")) {
-            plan = plan.withDevice(device);
-        }
+                bootstrap != null ? bootstrap : d.bootstrap(), d.device()).withPretrain(sets).withDevice(device);
         PrintWriter o = spec.commandLine().getOut();
         // originalArgs() are the arguments of the whole command line, "experiment" included.
         String command = "hypnos " + String.join(" ", spec.commandLine().getParseResult().originalArgs());

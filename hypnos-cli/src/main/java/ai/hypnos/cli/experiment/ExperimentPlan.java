@@ -76,11 +76,12 @@ public record ExperimentPlan(int subjects, double hours, long seed, String token
                 fewShotSeeds, fractions, cnnPasses, afWindows, afFolds, bootstrap, device);
     }
 
-    /** This plan on another device: its pretraining runs get {@code devices=[device]}. */
+    /** This plan on another device: on a GPU its pretraining runs get {@code devices=[device]}. */
     public ExperimentPlan withDevice(String d) {
         List<String> all = new ArrayList<>(pretrain);
-        Devices.parse(d);
-        all.add("devices=[" + d.trim() + "]");
+        if (Devices.parse(d).isGpu()) {
+            all.add("devices=[" + d.trim() + "]");
+        }
         return new ExperimentPlan(subjects, hours, seed, tokenizerPreset, tokenizerSteps, tokenizerNights, all, folds,
                 fewShotSeeds, fractions, cnnPasses, afWindows, afFolds, bootstrap, d);
     }

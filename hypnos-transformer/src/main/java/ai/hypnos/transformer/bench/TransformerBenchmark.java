@@ -13,6 +13,7 @@ import ai.hypnos.transformer.Preset;
 import ai.hypnos.transformer.RqTransformer;
 import ai.hypnos.transformer.TokenBatch;
 import ai.hypnos.transformer.TransformerConfig;
+import ai.hypnos.transformer.embed.ChunkPass;
 import ai.hypnos.transformer.embed.EmbedOptions;
 import ai.hypnos.transformer.embed.Embedder;
 import ai.hypnos.transformer.masking.ModalityMasker;
@@ -222,17 +223,11 @@ public final class TransformerBenchmark {
      * per pass is read back to wait for the device): how much of a GPU pass is host work.
      */
     private static double deviceOnly(RqTransformer model, TokenBatch night, int chunk, int perPass) {
-        int total = night.seconds();
-        int full = total / chunk;
         long t0 = System.nanoTime();
-        for (int start = 0; start < total; ) {
-            int count = start / chunk < full ? Math.min(perPass, full - start / chunk) : 1;
-            int len = Math.min(chunk, total - start);
-            TokenBatch part = len == total ? night : night.chunks(start, len, count);
+        for (ChunkPass pass : ChunkPass.plan(night.seconds(), chunk, perPass)) {
             try (NDManager scope = model.parameters().manager().newSubManager()) {
-                model.temporalForward(part, scope).sum().getFloat();
+                model.temporalForward(pass.tokens(night), scope).sum().getFloat();
             }
-            start += count * len;
         }
         return (System.nanoTime() - t0) / 1e9;
     }

@@ -62,35 +62,27 @@ public final class Embedder {
         for (int i = 0; i < m; i++) {
             out[i] = presence[i] ? new float[total * d] : null;
         }
-        int chunk = options.chunkTokens();
-        int full = total / chunk;
         long started = System.nanoTime();
-        int start = 0;
-        while (start < total) {
-            // A pass: up to chunksPerPass full chunks as a batch, or the last partial chunk alone.
-            int count = start / chunk < full ? Math.min(chunksPerPass, full - start / chunk) : 1;
-            int len = Math.min(chunk, total - start);
-            TokenBatch part = len == total ? recording : recording.chunks(start, len, count);
+        for (ChunkPass pass : ChunkPass.plan(total, options.chunkTokens(), chunksPerPass)) {
+            int len = pass.length();
             try (NDManager scope = model.parameters().manager().newSubManager()) {
-                NDArray z = model.temporalForward(part, scope); // [count, M, len, D]
+                NDArray z = model.temporalForward(pass.tokens(recording), scope); // [count, M, len, D]
                 if (z.getDataType() != DataType.FLOAT32) {
                     z = z.toType(DataType.FLOAT32, false);
                 }
                 // A view of the (host) tensor's memory, copied once into each modality's array: no
                 // intermediate array of the whole pass (on a GPU the copies cost more than the pass).
                 FloatBuffer flat = z.toByteBuffer(true).asFloatBuffer();
-                for (int g = 0; g < count; g++) {
+                for (int g = 0; g < pass.count(); g++) {
                     for (int i = 0; i < m; i++) {
                         if (out[i] != null) {
-                            flat.get((g * m + i) * len * d, out[i], (start + g * len) * d, len * d);
+                            flat.get((g * m + i) * len * d, out[i], (pass.start() + g * len) * d, len * d);
                         }
                     }
                 }
             }
-            start += count * len;
-            if (start < total || full > 1) {
-                LOG.debug("embedded {} of {} s after {} ms", start, total, (System.nanoTime() - started) / 1_000_000);
-            }
+            LOG.debug("embedded {} of {} s after {} ms", pass.start() + pass.count() * len, total,
+                    (System.nanoTime() - started) / 1_000_000);
         }
         return new Embeddings(specs.stream().map(ModalitySpec::name).toList(), out, total, d);
     }

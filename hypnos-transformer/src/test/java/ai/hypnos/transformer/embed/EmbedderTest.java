@@ -17,6 +17,15 @@ import org.junit.jupiter.api.Test;
 class EmbedderTest {
 
     @Test
+    void passesCoverTheRecordingOnceInOrder() {
+        assertEquals(java.util.List.of(new ChunkPass(0, 16, 4), new ChunkPass(64, 16, 2), new ChunkPass(96, 7, 1)),
+                ChunkPass.plan(103, 16, 4));
+        assertEquals(java.util.List.of(new ChunkPass(0, 10, 1)), ChunkPass.plan(10, 16, 4));
+        assertEquals(java.util.List.of(new ChunkPass(0, 16, 1), new ChunkPass(16, 16, 1)), ChunkPass.plan(32, 16, 1));
+        assertThrows(IllegalArgumentException.class, () -> ChunkPass.plan(10, 16, 0));
+    }
+
+    @Test
     void chunksBatchedPerPassEqualOneChunkPerPass() {
         TransformerConfig c = Preset.TINY.builder(TestModelsAccess.fourModalities()).slidingWindow(4).build();
         try (RqTransformer model = RqTransformer.initialize(c, Device.cpu(), 5)) {
