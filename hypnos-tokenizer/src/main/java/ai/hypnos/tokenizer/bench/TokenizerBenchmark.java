@@ -60,6 +60,7 @@ public final class TokenizerBenchmark {
     public ObjectNode run() throws IOException, InterruptedException {
         ObjectNode r = JSON.createObjectNode();
         TokenizerConfig cfg = o.preset().config(o.signal());
+        ai.djl.engine.Engine.getEngine("PyTorch"); // loads libtorch before its thread count is asked
         int threads = ai.djl.pytorch.jni.JniUtils.getNumThreads();
         r.put("preset", o.preset().key());
         r.put("signal", o.signal().key());

@@ -91,7 +91,7 @@ public final class TokenizerWeights {
         Shape codes = new Shape(q.size(), q.dim());
         float[] embedding = floats(file, base + "embedding.weight", codes);
         NDArray emb = HostData.floats(tmp, embedding, codes);
-        q.embedding().set(new NDIndex(":"), emb);
+        q.setCodes(emb);
         if (file.contains(base + "ema_cluster_size") && file.contains(base + "ema_embed_sum")) {
             q.emaClusterSize().set(new NDIndex(":"), HostData.floats(tmp, floats(file, base + "ema_cluster_size", new Shape(q.size())), new Shape(q.size())));
             q.emaEmbedSum().set(new NDIndex(":"), HostData.floats(tmp, floats(file, base + "ema_embed_sum", codes), codes));

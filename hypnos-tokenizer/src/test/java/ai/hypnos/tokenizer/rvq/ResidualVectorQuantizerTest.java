@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
 class ResidualVectorQuantizerTest {
 
     private static void setCodes(VectorQuantizer q, NDManager m, float[] codes) {
-        q.embedding().set(new NDIndex(":"), HostData.floats(m, codes, q.embedding().getShape()));
+        q.setCodes(HostData.floats(m, codes, q.embedding().getShape()));
     }
 
     @Test
@@ -84,6 +84,49 @@ class ResidualVectorQuantizerTest {
             for (int j = 0; j < 6; j++) {
                 assertEquals(codes[0][3 * 6 + j] + codes[1][7 * 6 + j] + codes[2][11 * 6 + j], dec[j], 1e-6f);
             }
+        }
+    }
+
+    @Test
+    void encodeGivesTheIndicesOfTheReferenceExpansionBitForBitAndFollowsChangedCodes() {
+        // encode() searches with tables of the codes made once (‖c‖², −2c); nearest() evaluates
+        // the reference's (‖x‖² − 2x·c) + ‖c‖² afresh. Rows built to be near-equidistant from two
+        // codes make any difference in rounding show up as a different index.
+        try (NDManager m = NDManager.newBaseManager();
+                VectorQuantizer q = new VectorQuantizer(m, 16, 256, 0.99, 1e-5, 0.25, new Rng(3))) {
+            Random r = new Random(4);
+            float[] codes = new float[256 * 16];
+            for (int i = 0; i < codes.length; i++) {
+                codes[i] = (float) r.nextGaussian();
+            }
+            setCodes(q, m, codes);
+            int n = 2000;
+            float[] x = new float[n * 16];
+            for (int row = 0; row < n; row++) {
+                int a = r.nextInt(256);
+                int b = r.nextInt(256);
+                for (int j = 0; j < 16; j++) {
+                    float mid = 0.5f * (codes[a * 16 + j] + codes[b * 16 + j]);
+                    x[row * 16 + j] = row % 2 == 0 ? mid : mid + (float) (1e-3 * r.nextGaussian());
+                }
+            }
+            NDArray xs = HostData.floats(m, x, new Shape(n, 16));
+            assertArrayEquals(VectorQuantizer.nearest(xs, q.embedding()).toLongArray(), q.encode(xs).toLongArray());
+
+            // New codes after a first search: the tables are remade.
+            float[] moved = codes.clone();
+            for (int i = 0; i < moved.length; i++) {
+                moved[i] = -moved[i];
+            }
+            setCodes(q, m, moved);
+            long[] afterSet = q.encode(xs).toLongArray();
+            assertArrayEquals(VectorQuantizer.nearest(xs, HostData.floats(m, moved, new Shape(256, 16))).toLongArray(), afterSet);
+
+            // A training step moves the codes (EMA): encode() follows them too.
+            q.setInitialized(true);
+            q.trainStep(xs, false, new Rng(5));
+            assertArrayEquals(VectorQuantizer.nearest(xs, q.embedding()).toLongArray(), q.encode(xs).toLongArray());
+            assertFalse(java.util.Arrays.equals(afterSet, q.encode(xs).toLongArray()), "the training step moved no code");
         }
     }
 
