@@ -111,10 +111,8 @@ public final class RqTransformer implements AutoCloseable {
             ForwardContext ctx = new ForwardContext(pass, false, parameters.dataType());
             NDArray tokens = batch.tokensArray(pass);
             int s = batch.seconds();
-            NDArray codes = s > 1
-                    ? tokenInput.codeEmbeddings(tokens.get(new NDIndex(":, 0:{}", s - 1)), false, ctx)
-                    : null;
-            NDArray x = tokenInput.temporalInput(codes, true, presenceArray(masks.presence(), batch.batch(), pass),
+            NDArray sums = s > 1 ? tokenInput.modalitySums(tokens.get(new NDIndex(":, 0:{}", s - 1)), ctx, pass) : null;
+            NDArray x = tokenInput.temporalInputFromSums(sums, true, presenceArray(masks.presence(), batch.batch(), pass),
                     batch.channelIdsArray(pass), batch.batch(), ctx, pass);
             NDArray z = temporal.forward(x, ModalityAttentionMask.of(batch.batch(), layout.numModalities(),
                     masks.presence(), masks.groupIds()), ctx);

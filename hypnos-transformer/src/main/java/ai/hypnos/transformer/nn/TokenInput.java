@@ -1,7 +1,10 @@
 package ai.hypnos.transformer.nn;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.ndarray.types.SparseFormat;
 import ai.djl.nn.core.Embedding;
@@ -19,7 +22,8 @@ import java.util.List;
  *
  * <p>All code tables are gathered in one lookup from a fused table (rows of every group and
  * level stacked, see {@link ModalityLayout#tableRowOffset}), and the per-modality sums are one
- * matmul with a 0/1 column-to-modality selector, whatever the K of each modality.
+ * matmul with a 0/1 column-to-modality selector, whatever the K of each modality. For long
+ * inputs without gradients ({@link #modalitySums}) both run a piece of positions at a time.
  */
 public final class TokenInput {
     private final ModalityLayout layout;
@@ -70,6 +74,56 @@ public final class TokenInput {
     }
 
     /**
+     * Positions per piece of {@link #modalitySums}: the gathered code embeddings of a piece stay
+     * under about 8 MB, so they come from reused allocator memory and stay in cache. Gathering a
+     * 2,048-s chunk in one go made a [S, ΣK, D] array of ~100 MB (D 256) whose fresh pages cost
+     * more than the gather itself.
+     */
+    private long piecePositions(long batch, long width) {
+        long bytesPerPosition = batch * layout.totalK() * width * Float.BYTES;
+        return Math.max(1, (8L << 20) / bytesPerPosition);
+    }
+
+    /**
+     * Each modality's sum of its code embeddings, {@code [B, S, ΣK]} token ids → {@code [B, S, M, D]}
+     * (temporal tables), attached to {@code target}; the same values as the selector product of
+     * {@link #codeEmbeddings}, computed a piece of positions at a time.
+     */
+    public NDArray modalitySums(NDArray tokens, ForwardContext ctx, NDManager target) {
+        long batch = tokens.getShape().get(0);
+        long s = tokens.getShape().get(1);
+        long width = codeTable(false, ctx).getShape().get(1);
+        long piece = piecePositions(batch, width);
+        try (BlockScope scope = BlockScope.under(target)) {
+            NDList parts = new NDList();
+            for (long a = 0; a < s; a += piece) {
+                long b = Math.min(s, a + piece);
+                try (BlockScope part = BlockScope.under(scope.manager())) {
+                    NDArray ids = part.own(tokens.get(new NDIndex(":, {}:{}", a, b)));
+                    NDArray codes = part.own(codeEmbeddings(ids, false, ctx));
+                    parts.add(part.keep(selector(ctx).matMul(codes)));
+                }
+            }
+            NDArray sums = parts.size() == 1 ? parts.singletonOrThrow() : NDArrays.concat(parts, 1);
+            return scope.keep(sums);
+        }
+    }
+
+    /** The 0/1 {@code [M, ΣK]} matrix that sums each modality's columns (once per pass). */
+    private NDArray selector(ForwardContext ctx) {
+        int m = layout.numModalities();
+        return ctx.memo(List.of(this, "selector"), () -> {
+            float[] sel = new float[m * layout.totalK()];
+            for (int i = 0; i < m; i++) {
+                for (int k = 0; k < layout.modality(i).numQuantizers(); k++) {
+                    sel[i * layout.totalK() + layout.columnOffset(i) + k] = 1f;
+                }
+            }
+            return ctx.create(sel, new Shape(m, layout.totalK()));
+        });
+    }
+
+    /**
      * The temporal transformer's input {@code [B, M, T, D]}, attached to {@code target}.
      *
      * @param codes      code embeddings {@code [B, S', ΣK, D]} of the tokens before each position
@@ -80,26 +134,32 @@ public final class TokenInput {
      */
     public NDArray temporalInput(NDArray codes, boolean prependBos, NDArray presence, NDArray channelIds,
             long batch, ForwardContext ctx, NDManager target) {
+        try (BlockScope scope = BlockScope.under(target)) {
+            if (codes != null) {
+                codes.tempAttach(scope.manager());
+            }
+            // [M, ΣK] @ [B, S', ΣK, D] -> [B, S', M, D]
+            NDArray sums = codes == null ? null : scope.own(selector(ctx).matMul(codes));
+            return scope.keep(temporalInputFromSums(sums, prependBos, presence, channelIds, batch, ctx, scope.manager()));
+        }
+    }
+
+    /**
+     * As {@link #temporalInput} from the per-modality sums {@code [B, S', M, D]} of
+     * {@link #modalitySums} (or {@code null} when {@code S' = 0}).
+     */
+    public NDArray temporalInputFromSums(NDArray sums, boolean prependBos, NDArray presence, NDArray channelIds,
+            long batch, ForwardContext ctx, NDManager target) {
         int m = layout.numModalities();
         try (BlockScope scope = BlockScope.under(target)) {
-            for (NDArray a : new NDArray[] {codes, presence, channelIds}) {
+            for (NDArray a : new NDArray[] {sums, presence, channelIds}) {
                 if (a != null) {
                     a.tempAttach(scope.manager());
                 }
             }
             NDArray x = null;
-            if (codes != null) {
-                NDArray selector = ctx.memo(List.of(this, "selector"), () -> {
-                    float[] sel = new float[m * layout.totalK()];
-                    for (int i = 0; i < m; i++) {
-                        for (int k = 0; k < layout.modality(i).numQuantizers(); k++) {
-                            sel[i * layout.totalK() + layout.columnOffset(i) + k] = 1f;
-                        }
-                    }
-                    return ctx.create(sel, new Shape(m, layout.totalK()));
-                });
-                // [M, ΣK] @ [B, S', ΣK, D] -> [B, S', M, D] -> [B, M, S', D]
-                x = scope.own(selector.matMul(codes)).transpose(0, 2, 1, 3);
+            if (sums != null) {
+                x = sums.transpose(0, 2, 1, 3); // [B, M, S', D]
             }
             if (prependBos) {
                 long d = bosPerModality.get(0).getShape().get(0);
