@@ -122,6 +122,14 @@ public final class RecordingPipeline {
             }
             return out;
         }
+        // A chunk is many small ops. With libtorch's default of one OpenMP thread per core in
+        // every worker, n workers would run n × cores threads that spin against each other, so
+        // on the CPU each worker gets its share of the cores. libtorch keeps that count per
+        // calling thread, but new threads start from the last value set anywhere: the caller's
+        // own count is set again at the end, which puts that back.
+        boolean cpu = todo.stream().noneMatch(b -> b.tokenizer().device().isGpu());
+        int callerThreads = cpu ? ai.djl.pytorch.jni.JniUtils.getNumThreads() : 0;
+        int workerThreads = Math.max(1, callerThreads / n);
         ExecutorService pool = Executors.newFixedThreadPool(n, r -> {
             Thread t = new Thread(r, "hypnos-tokenize");
             t.setDaemon(true);
@@ -130,7 +138,12 @@ public final class RecordingPipeline {
         try {
             List<Future<int[][]>> futures = new ArrayList<>();
             for (ModalityBinding b : todo) {
-                futures.add(pool.submit(() -> encode(b, signals.get(b.name()))));
+                futures.add(pool.submit(() -> {
+                    if (cpu) {
+                        ai.djl.pytorch.jni.JniUtils.setNumThreads(workerThreads);
+                    }
+                    return encode(b, signals.get(b.name()));
+                }));
             }
             for (int i = 0; i < todo.size(); i++) {
                 out[todo.get(i).index()] = futures.get(i).get();
@@ -149,6 +162,9 @@ public final class RecordingPipeline {
             throw new IllegalStateException(e.getCause());
         } finally {
             pool.shutdownNow();
+            if (cpu) {
+                ai.djl.pytorch.jni.JniUtils.setNumThreads(callerThreads);
+            }
         }
     }
 
