@@ -106,7 +106,12 @@ public final class TransformerOptimizer implements AutoCloseable {
             return adamw.step(lr, scope);
         }
         List<NDArray> grads = new ArrayList<>();
-        float unscale = (float) (1.0 / scaler.scale()); // a power of two: exact
+        // One device scalar for the whole step: muli(float) would copy a new scalar from the host
+        // for every tensor, and on a GPU each such copy waits for the kernels queued before it.
+        NDArray unscale = ai.hypnos.nn.HostData.scalar(scope, (float) (1.0 / scaler.scale())); // a power of two: exact
+        if (!unscale.getDevice().equals(master.device())) {
+            unscale = unscale.toDevice(master.device(), false);
+        }
         for (ParameterSpec spec : master.layout().parameters()) {
             NDArray g = working.gradient(spec.name(), scope);
             NDArray g32 = g.toType(DataType.FLOAT32, true);
