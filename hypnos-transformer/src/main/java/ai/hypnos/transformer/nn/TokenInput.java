@@ -90,10 +90,13 @@ public final class TokenInput {
      * {@link #codeEmbeddings}, computed a piece of positions at a time.
      */
     public NDArray modalitySums(NDArray tokens, ForwardContext ctx, NDManager target) {
-        long batch = tokens.getShape().get(0);
-        long s = tokens.getShape().get(1);
         long width = codeTable(false, ctx).getShape().get(1);
-        long piece = piecePositions(batch, width);
+        return modalitySums(tokens, ctx, target, piecePositions(tokens.getShape().get(0), width));
+    }
+
+    /** {@link #modalitySums(NDArray, ForwardContext, NDManager)} with pieces of {@code piece} positions. */
+    NDArray modalitySums(NDArray tokens, ForwardContext ctx, NDManager target, long piece) {
+        long s = tokens.getShape().get(1);
         try (BlockScope scope = BlockScope.under(target)) {
             NDList parts = new NDList();
             for (long a = 0; a < s; a += piece) {
