@@ -76,7 +76,7 @@ public final class BundleReader {
             config = checkedConfig(st);
             st.checkAllFinite();
         }
-        RqTransformer model = TransformerBundle.load(file, device, weights);
+        RqTransformer model = TransformerBundle.load(file, device, weights, true);
         Map<String, SignalTokenizer> tokenizers = new LinkedHashMap<>();
         try (SafetensorsFile st = SafetensorsFile.open(file)) {
             for (String stem : config.tokenizers().keySet()) {

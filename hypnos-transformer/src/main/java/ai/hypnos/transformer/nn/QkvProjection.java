@@ -8,18 +8,23 @@ import java.util.List;
 
 /**
  * The bias-free {@code q_proj}, {@code k_proj}, {@code v_proj} and {@code out_proj} of an
- * attention layer. Q, K and V run as one GEMM against the three matrices concatenated (once per
- * pass, see {@link ForwardContext#fused}).
+ * attention layer. Q, K and V run as one GEMM against the three matrices concatenated: stored so
+ * once for inference-only weights ({@link ModelParameters#sharedRows}), else once per pass
+ * ({@link ForwardContext#fused}, inside the autograd graph).
  */
 public final class QkvProjection {
     private final NDArray q;
     private final NDArray k;
     private final NDArray v;
     private final NDArray out;
+    private final NDArray sharedQkv;
     private final int heads;
 
     /** The projections named {@code prefix.q_proj.weight} etc. */
     public QkvProjection(ModelParameters p, String prefix, int heads) {
+        // Before the getters: sharing replaces the named tensors by views of the fused one.
+        this.sharedQkv = p.sharedRows(List.of(prefix + ".q_proj.weight", prefix + ".k_proj.weight",
+                prefix + ".v_proj.weight"));
         this.q = p.get(prefix + ".q_proj.weight");
         this.k = p.get(prefix + ".k_proj.weight");
         this.v = p.get(prefix + ".v_proj.weight");
@@ -41,7 +46,7 @@ public final class QkvProjection {
      * axis, heads before tokens), the layout batched attention wants.
      */
     public NDArray project(NDArray h, ForwardContext ctx) {
-        NDArray w = ctx.fused(this, 0, List.of(q, k, v));
+        NDArray w = sharedQkv != null ? sharedQkv : ctx.fused(this, 0, List.of(q, k, v));
         NDArray qkv = Linear.linear(h, w).singletonOrThrow();
         Shape s = h.getShape();
         int nd = s.dimension();

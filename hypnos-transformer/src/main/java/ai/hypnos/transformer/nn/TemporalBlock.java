@@ -99,8 +99,12 @@ public final class TemporalBlock {
             if (length < window) {
                 return new NDArray[] {y, null, null};
             }
+            // Copies, not views: a view of the last W positions would keep the whole segment's
+            // Q/K/V projection alive until the next segment (19 MB per block for base).
             NDIndex last = new NDIndex(":, :, {}:", length - window);
-            return new NDArray[] {y, scope.keep(qkv[1].get(last)), scope.keep(qkv[2].get(last))};
+            NDArray keys = scope.keep(qkv[1].get(last).duplicate());
+            NDArray values = scope.keep(qkv[2].get(last).duplicate());
+            return new NDArray[] {y, keys, values};
         }
     }
 

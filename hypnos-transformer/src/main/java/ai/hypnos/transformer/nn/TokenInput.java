@@ -31,21 +31,30 @@ public final class TokenInput {
     private final List<NDArray> depthTables = new ArrayList<>();
     private final List<NDArray> bosPerModality = new ArrayList<>();
     private final NDArray channelTable;
+    private final NDArray sharedTable;
+    private final NDArray sharedDepthTable;
     private final boolean tied;
 
     public TokenInput(ModelParameters p, TransformerConfig c, ModalityLayout layout) {
         this.layout = layout;
+        List<String> tableNames = new ArrayList<>();
+        List<String> depthNames = new ArrayList<>();
         for (int g = 0; g < layout.numGroups(); g++) {
             for (int k = 0; k < layout.groupSpec(g).numQuantizers(); k++) {
-                tables.add(p.get(ParameterNames.tokenEmbedding(layout.leader(g), k)));
-                depthTables.add(p.get(ParameterNames.depthEmbedding(layout.leader(g), k)));
+                tableNames.add(ParameterNames.tokenEmbedding(layout.leader(g), k));
+                depthNames.add(ParameterNames.depthEmbedding(layout.leader(g), k));
             }
         }
+        tied = c.depthTablesTied();
+        // Before the getters: sharing replaces the named tensors by views of the fused table.
+        sharedTable = p.sharedRows(tableNames);
+        sharedDepthTable = tied ? sharedTable : p.sharedRows(depthNames);
+        tableNames.forEach(n -> tables.add(p.get(n)));
+        depthNames.forEach(n -> depthTables.add(p.get(n)));
         for (int i = 0; i < layout.numModalities(); i++) {
             bosPerModality.add(p.get(ParameterNames.bos(layout.leader(layout.groupOf(i)))));
         }
         channelTable = c.channelEmbeddings() ? p.get(ParameterNames.channelEmbedding()) : null;
-        tied = c.depthTablesTied();
     }
 
     /**
@@ -64,10 +73,15 @@ public final class TokenInput {
     }
 
     /**
-     * Every code table stacked into one {@code [rows, width]} table (once per pass), the temporal
+     * Every code table stacked into one {@code [rows, width]} table (stored so for inference-only
+     * weights, else once per pass), the temporal
      * tables or the depth transformer's; row {@link ModalityLayout#tableRowOffset} + code.
      */
     public NDArray codeTable(boolean depth, ForwardContext ctx) {
+        NDArray stored = depth ? sharedDepthTable : sharedTable;
+        if (stored != null) {
+            return stored;
+        }
         return depth && !tied
                 ? ctx.fused(List.of(this, "depth-table"), 0, depthTables)
                 : ctx.fused(List.of(this, "table"), 0, tables);

@@ -46,8 +46,19 @@ public final class TransformerBundle {
     private TransformerBundle() {
     }
 
-    /** Loads the model of a bundle onto a device with float32 or float16 weights. */
+    /** Loads the model of a bundle onto a device with float32 or float16 weights, trainable. */
     public static RqTransformer load(Path file, Device device, DataType dataType) throws IOException {
+        return load(file, device, dataType, false);
+    }
+
+    /**
+     * Loads the model of a bundle onto a device with float32 or float16 weights.
+     *
+     * @param inferenceOnly the model will never be trained: fused weights are stored once
+     *                      ({@link ModelParameters#inferenceOnly()}), which saves their per-pass copies
+     */
+    public static RqTransformer load(Path file, Device device, DataType dataType, boolean inferenceOnly)
+            throws IOException {
         try (SafetensorsFile st = SafetensorsFile.open(file)) {
             TransformerConfig config = readConfig(st);
             ParameterLayout layout = ParameterLayout.of(config);
@@ -67,6 +78,9 @@ public final class TransformerBundle {
                 if (st.contains(cosName) && st.contains(sinName)) {
                     cos = st.floats(cosName);
                     sin = st.floats(sinName);
+                }
+                if (inferenceOnly) {
+                    params.inferenceOnly();
                 }
                 return RqTransformer.of(config, params, cos, sin);
             } catch (RuntimeException e) {

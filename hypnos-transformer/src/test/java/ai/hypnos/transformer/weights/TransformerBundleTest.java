@@ -90,6 +90,50 @@ class TransformerBundleTest {
     }
 
     @Test
+    void inferenceOnlyLoadSharesFusedWeightsAndGivesTheSameNumbers() throws IOException {
+        for (TransformerConfig config : List.of(exotic(), published8())) {
+            Path file = dir.resolve("i" + config.hashCode() + ".safetensors");
+            Path again = dir.resolve("j" + config.hashCode() + ".safetensors");
+            try (RqTransformer a = RqTransformer.initialize(config, Device.cpu(), 7);
+                    RqTransformer b = loadInferenceOnly(a, file)) {
+                TokenBatch batch = TestModelsAccess.randomBatch(a.layout(), 2, 21, 3);
+                assertArrayEquals(embed(a, batch), embed(b, batch), 0f);
+                assertEquals(loss(a, batch), loss(b, batch), 0f);
+                // Q/K/V of the first temporal layer were fused when the model was built: the same
+                // tensor comes back, and the named weights read as its row blocks.
+                String prefix = ParameterNames.temporalLayerPrefix(0);
+                List<String> qkv = List.of(prefix + ".q_proj.weight", prefix + ".k_proj.weight",
+                        prefix + ".v_proj.weight");
+                ModelParameters p = b.parameters();
+                assertTrue(p.isInferenceOnly());
+                var fused = p.sharedRows(qkv);
+                assertTrue(fused != null && fused == p.sharedRows(qkv), "fused once, at construction");
+                long d = config.embedDim();
+                assertEquals(3 * d, fused.getShape().get(0));
+                assertArrayEquals(fused.get("{}:{}", d, 2 * d).toFloatArray(), p.get(qkv.get(1)).toFloatArray(), 0f);
+                assertThrows(IllegalStateException.class, () -> p.requireGradients(true));
+                // Saving reads the views: the same tensors as the trainable original.
+                b.save(again);
+                try (SafetensorsFile x = SafetensorsFile.open(file); SafetensorsFile y = SafetensorsFile.open(again)) {
+                    assertEquals(new HashSet<>(x.tensorNames()), new HashSet<>(y.tensorNames()));
+                    for (String n : x.tensorNames()) {
+                        if (x.info(n).dtype().isFloatingPoint()) {
+                            assertArrayEquals(x.floats(n), y.floats(n), 0f, n);
+                        } else {
+                            assertEquals(x.raw(n), y.raw(n), n);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    private static RqTransformer loadInferenceOnly(RqTransformer a, Path file) throws IOException {
+        a.save(file);
+        return TransformerBundle.load(file, Device.cpu(), DataType.FLOAT32, true);
+    }
+
+    @Test
     void halfPrecisionBundlesLoad() throws IOException {
         TransformerConfig config = published8();
         try (RqTransformer a = RqTransformer.initialize(config, Device.cpu(), 9)) {
