@@ -50,7 +50,16 @@ public final class HypnosCommand implements Runnable {
     }
 
     public static void main(String[] args) {
-        System.exit(execute(args));
+        try {
+            System.exit(execute(args));
+        } catch (OutOfMemoryError e) {
+            // The launcher sizes the heap for one night (docs/embedding.md); say what to raise.
+            boolean direct = String.valueOf(e.getMessage()).contains("direct buffer");
+            System.err.println("hypnos: out of memory (" + e.getMessage() + "): raise the limit with JAVA_OPTS, e.g. "
+                    + (direct ? "JAVA_OPTS='-XX:MaxDirectMemorySize=32g' (DJL holds weights in direct buffers)"
+                            : "JAVA_OPTS=-Xmx4g (the heap was " + Runtime.getRuntime().maxMemory() / (1 << 20) + " MB)"));
+            System.exit(1);
+        }
     }
 
     /** Prints the library version from the jar manifest (or "development" when run from classes). */

@@ -201,14 +201,6 @@ public final class Embeddings {
      * (a temporary file renamed over the target; nothing is left behind on failure).
      */
     public void writeNpz(Path target) throws IOException {
-        long[] tok = new long[tokens.length];
-        for (int i = 0; i < tok.length; i++) {
-            tok[i] = tokens[i];
-        }
-        long[] ids = new long[channelIds.length];
-        for (int i = 0; i < ids.length; i++) {
-            ids[i] = channelIds[i];
-        }
         try (NpzWriter w = NpzWriter.create(target, false)) {
             try {
                 for (int i = 0; i < perModality.length; i++) {
@@ -217,17 +209,36 @@ public final class Embeddings {
                     }
                 }
                 w.put("mean", mean.toNpy());
-                w.put("epochs", epochs.toNpy());
-                w.put("tokens", NpyArray.of(tok, seconds, totalK()));
-                w.put("presence", NpyArray.of(presence, presence.length));
-                w.put("modalities", NpyArray.ofStrings(modalities.toArray(new String[0]), modalities.size()));
-                w.put("channel_ids", NpyArray.of(ids, ids.length));
-                w.put("report", NpyArray.ofStrings(new String[] {report == null ? "{}" : report.toJson()}).reshape());
+                writeNpzTail(w, epochs, tokens, seconds, totalK(), presence, modalities, channelIds, report);
             } catch (IOException | RuntimeException e) {
                 w.abort();
                 throw e;
             }
         }
+    }
+
+    /**
+     * The NPZ entries after {@code mean}, in the documented order: {@code epochs}, {@code tokens},
+     * {@code presence}, {@code modalities}, {@code channel_ids}, {@code report}. Shared with the
+     * writer that streams a night's rows to disk ({@code HypnosModel.embedToNpz}), so both
+     * write the same bytes.
+     */
+    public static void writeNpzTail(NpzWriter w, EmbeddingMatrix epochs, int[] tokens, int seconds, int totalK,
+            boolean[] presence, List<String> modalities, int[] channelIds, ResolutionReport report) throws IOException {
+        long[] tok = new long[tokens.length];
+        for (int i = 0; i < tok.length; i++) {
+            tok[i] = tokens[i];
+        }
+        long[] ids = new long[channelIds.length];
+        for (int i = 0; i < ids.length; i++) {
+            ids[i] = channelIds[i];
+        }
+        w.put("epochs", epochs.toNpy());
+        w.put("tokens", NpyArray.of(tok, seconds, totalK));
+        w.put("presence", NpyArray.of(presence, presence.length));
+        w.put("modalities", NpyArray.ofStrings(modalities.toArray(new String[0]), modalities.size()));
+        w.put("channel_ids", NpyArray.of(ids, ids.length));
+        w.put("report", NpyArray.ofStrings(new String[] {report == null ? "{}" : report.toJson()}).reshape());
     }
 
     @Override

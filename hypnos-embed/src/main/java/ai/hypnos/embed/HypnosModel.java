@@ -73,6 +73,36 @@ public final class HypnosModel implements AutoCloseable {
         }
     }
 
+    /**
+     * Embeds a recording file straight into an NPZ (the keys of {@link Embeddings#writeNpz}, the
+     * same bytes): the rows of each array go to disk chunk by chunk, so memory holds the tokens
+     * and one chunk, not the night's embeddings. What {@code hypnos embed} uses. The file appears
+     * atomically; nothing is left behind on failure.
+     */
+    public EmbeddingSummary embedToNpz(Path recording, EmbedOptions embedOptions, Path target) throws IOException {
+        requireOpen();
+        long t0 = System.nanoTime();
+        TokenizedRecording tokens;
+        try (Recording r = Recordings.open(recording)) {
+            tokens = tokenize(r, embedOptions);
+        }
+        long t1 = System.nanoTime();
+        if (!tokens.modalities().equals(modalities())) {
+            throw new IllegalStateException("tokens are for " + tokens.modalities() + ", the model has " + modalities());
+        }
+        EmbeddingSummary out = ChunkedEmbedder.writeNpz(bundle.model(), tokens, embedOptions.chunkTokens(),
+                embedOptions.outputType(), target);
+        LOG.info("{}: {} s of {} embedded into {} (preprocess + tokenize {} ms, transformer and writing {} ms)",
+                recording.getFileName(), out.seconds(), out.present(), target.getFileName(), (t1 - t0) / 1_000_000,
+                (System.nanoTime() - t1) / 1_000_000);
+        return out;
+    }
+
+    /** {@link #embedToNpz(Path, EmbedOptions, Path)} with the model's default options. */
+    public EmbeddingSummary embedToNpz(Path recording, Path target) throws IOException {
+        return embedToNpz(recording, options.embedDefaults(), target);
+    }
+
     /** Embeds an open recording with the model's default options. */
     public Embeddings embed(Recording recording) throws IOException {
         return embed(recording, options.embedDefaults());

@@ -1,6 +1,6 @@
 package ai.hypnos.cli.embed;
 
-import ai.hypnos.embed.Embeddings;
+import ai.hypnos.embed.EmbeddingSummary;
 import ai.hypnos.embed.HypnosModel;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -97,8 +97,7 @@ final class CohortEmbedding {
             return new Row(rec, "skipped", -1, "", target, "output exists");
         }
         try {
-            Embeddings e = model.embed(rec);
-            e.writeNpz(target);
+            EmbeddingSummary e = model.embedToNpz(rec, target);
             return new Row(rec, "ok", e.seconds(), String.join(",", e.present()), target, String.join("; ", e.notes()));
         } catch (Exception | OutOfMemoryError ex) {
             LOG.warn("{}: {}", rec, ex.toString());

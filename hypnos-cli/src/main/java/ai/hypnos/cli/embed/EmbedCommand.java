@@ -1,6 +1,6 @@
 package ai.hypnos.cli.embed;
 
-import ai.hypnos.embed.Embeddings;
+import ai.hypnos.embed.EmbeddingSummary;
 import ai.hypnos.embed.HypnosModel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -67,13 +67,12 @@ public final class EmbedCommand implements Callable<Integer> {
                 throw new IllegalArgumentException("--out " + out + " is a folder; give the NPZ file to write");
             }
             long t0 = System.nanoTime();
-            Embeddings e = m.embed(recording);
-            e.writeNpz(out);
+            EmbeddingSummary e = m.embedToNpz(recording, out);
             System.out.printf(Locale.ROOT, "%s: %d s × %d, present %s, %s -> %s (%.1f s)%n", recording.getFileName(),
                     e.seconds(), e.dim(), e.present(), e.outputType().numpyName(), out,
                     (System.nanoTime() - t0) / 1e9);
             e.notes().forEach(n -> System.out.println("note: " + n));
-            e.report().ifPresent(r -> r.warnings().forEach(w -> System.out.println("warning: " + w)));
+            e.resolution().ifPresent(r -> r.warnings().forEach(w -> System.out.println("warning: " + w)));
             return 0;
         }
     }

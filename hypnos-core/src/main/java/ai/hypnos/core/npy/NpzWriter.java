@@ -5,6 +5,10 @@ import ai.hypnos.core.io.AtomicFile;
 import java.io.BufferedOutputStream;
 import java.io.Closeable;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.util.HashSet;
@@ -56,16 +60,7 @@ public final class NpzWriter implements Closeable {
 
     /** Adds one array under {@code key} ({@code .npy} is appended to the entry name). */
     public NpzWriter put(String key, NpyArray array) throws IOException {
-        if (closed) {
-            throw new IllegalStateException("archive already closed: " + file.target());
-        }
-        if (key == null || key.isEmpty()) {
-            throw new IllegalArgumentException("empty NPZ key");
-        }
-        String name = key.endsWith(".npy") ? key : key + ".npy";
-        if (!keys.add(name)) {
-            throw new IllegalArgumentException("duplicate NPZ key '" + key + "' in " + file.target());
-        }
+        String name = entryName(key);
         try {
             ZipEntry e = new ZipEntry(name);
             e.setTimeLocal(LocalDateTime.of(1980, 1, 1, 0, 0));
@@ -91,6 +86,79 @@ public final class NpzWriter implements Closeable {
             failed = true;
             throw ex;
         }
+    }
+
+    /**
+     * Adds one array under {@code key} whose elements are in a file ({@code data}: the raw
+     * little-endian bytes in C order, exactly {@code itemSize × Π shape} of them), copied in
+     * blocks: arrays built on disk piece by piece never have to be in memory. The entry is the
+     * same as {@link #put(String, NpyArray)} would write for the same values.
+     */
+    public NpzWriter put(String key, NpyDtype dtype, int itemSize, long[] shape, Path data) throws IOException {
+        String name = entryName(key);
+        try {
+            long expected = itemSize;
+            for (long n : shape) {
+                expected = Math.multiplyExact(expected, n);
+            }
+            long found = Files.size(data);
+            if (found != expected) {
+                throw new IllegalArgumentException(data + ": " + found + " bytes for a " + dtype.numpyName() + " array of shape "
+                        + java.util.Arrays.toString(shape) + " (" + expected + " expected)");
+            }
+            byte[] header = NpyHeader.encode(dtype, itemSize, ByteOrder.LITTLE_ENDIAN, shape);
+            ZipEntry e = new ZipEntry(name);
+            e.setTimeLocal(LocalDateTime.of(1980, 1, 1, 0, 0));
+            if (compressed) {
+                e.setMethod(ZipEntry.DEFLATED);
+            } else {
+                CRC32 crc = new CRC32();
+                crc.update(header);
+                copy(data, null, crc);
+                long size = header.length + expected;
+                e.setMethod(ZipEntry.STORED);
+                e.setSize(size);
+                e.setCompressedSize(size);
+                e.setCrc(crc.getValue());
+            }
+            zip.putNextEntry(e);
+            zip.write(header);
+            copy(data, zip, null);
+            zip.closeEntry();
+            return this;
+        } catch (IOException | RuntimeException ex) {
+            failed = true;
+            throw ex;
+        }
+    }
+
+    private static void copy(Path from, OutputStream to, CRC32 crc) throws IOException {
+        byte[] block = new byte[1 << 20];
+        try (InputStream in = Files.newInputStream(from)) {
+            int n;
+            while ((n = in.read(block)) > 0) {
+                if (to != null) {
+                    to.write(block, 0, n);
+                }
+                if (crc != null) {
+                    crc.update(block, 0, n);
+                }
+            }
+        }
+    }
+
+    private String entryName(String key) {
+        if (closed) {
+            throw new IllegalStateException("archive already closed: " + file.target());
+        }
+        if (key == null || key.isEmpty()) {
+            throw new IllegalArgumentException("empty NPZ key");
+        }
+        String name = key.endsWith(".npy") ? key : key + ".npy";
+        if (!keys.add(name)) {
+            throw new IllegalArgumentException("duplicate NPZ key '" + key + "' in " + file.target());
+        }
+        return name;
     }
 
     /** Discards everything written; the target is left as it was. */

@@ -4,12 +4,19 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.hypnos.core.modality.ResolutionReport;
+import ai.hypnos.core.npy.NpzWriter;
 import ai.hypnos.embed.EmbeddingMatrix;
+import ai.hypnos.embed.EmbeddingSummary;
 import ai.hypnos.embed.Embeddings;
 import ai.hypnos.embed.OutputType;
 import ai.hypnos.embed.TokenizedRecording;
 import ai.hypnos.transformer.RqTransformer;
 import ai.hypnos.transformer.TokenBatch;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -75,32 +82,108 @@ public final class ChunkedEmbedder {
                 rec.notes());
     }
 
-    /** Collects chunk outputs into per-modality matrices, their mean and the 30-s epoch means. */
+    /**
+     * The embeddings of a tokenized recording written to an NPZ as the chunks come: each array's
+     * rows go to a temporary file beside {@code target} and are copied into the archive at the
+     * end, so memory holds one chunk, not the night. The archive has the same bytes as
+     * {@code embed(...).writeNpz(target)}; it appears atomically, and no temporary file is left
+     * behind, also on failure.
+     */
+    public static EmbeddingSummary writeNpz(RqTransformer model, TokenizedRecording rec, int chunk, OutputType type,
+            Path target) throws IOException {
+        int m = rec.modalities().size();
+        int d = model.config().embedDim();
+        int s = rec.seconds();
+        boolean[] presence = rec.presence();
+        List<String> present = new ArrayList<>();
+        try (NpzRowFiles rows = new NpzRowFiles(presence, d, type, target)) {
+            Assembler a = new Assembler(presence, s, d, type, rows);
+            try {
+                forEachChunk(model, rec.toBatch(), chunk, a);
+            } catch (UncheckedIOException e) {
+                throw e.getCause();
+            }
+            try (NpzWriter w = NpzWriter.create(target, false)) {
+                try {
+                    for (int i = 0; i < m; i++) {
+                        if (presence[i]) {
+                            rows.putInto(w, i, rec.modalities().get(i), s);
+                            present.add(rec.modalities().get(i));
+                        }
+                    }
+                    rows.putInto(w, m, "mean", s);
+                    Embeddings.writeNpzTail(w, a.epochs(), rec.tokens(), s, rec.totalK(),
+                            presence, rec.modalities(), rec.channelIds(), rec.report());
+                } catch (IOException | RuntimeException e) {
+                    w.abort();
+                    throw e;
+                }
+            }
+        }
+        return new EmbeddingSummary(target, s, d, present, type, rec.report(), rec.notes());
+    }
+
+    /** Where an {@link Assembler} puts rows. */
+    public interface RowStore {
+        /**
+         * Stores {@code count} values (whole rows of width D) from {@code values[offset]}, starting
+         * at second {@code firstSecond} of array {@code index}: modality {@code index} (present
+         * ones only), or the mean when {@code index} is the number of modalities.
+         */
+        void write(int index, int firstSecond, float[] values, int offset, int count);
+    }
+
+    /** Rows kept in memory as {@link EmbeddingMatrix} values (what {@link Embeddings} holds). */
+    public static final class MatrixRows implements RowStore {
+        private final EmbeddingMatrix[] matrices;
+        private final int dim;
+
+        public MatrixRows(boolean[] presence, int seconds, int dim, OutputType type) {
+            this.dim = dim;
+            this.matrices = new EmbeddingMatrix[presence.length + 1];
+            for (int i = 0; i < presence.length; i++) {
+                matrices[i] = presence[i] ? EmbeddingMatrix.zeros(seconds, dim, type) : null;
+            }
+            matrices[presence.length] = EmbeddingMatrix.zeros(seconds, dim, type);
+        }
+
+        @Override
+        public void write(int index, int firstSecond, float[] values, int offset, int count) {
+            matrices[index].set(firstSecond * dim, values, offset, count);
+        }
+    }
+
+    /**
+     * Turns chunk outputs into per-modality rows and their mean (handed to a {@link RowStore}),
+     * and the 30-s epoch means. The mean and the epochs are computed from the float32 values and
+     * rounded to the output type last.
+     */
     public static final class Assembler implements ChunkSink {
         private final boolean[] presence;
         private final int seconds;
         private final int dim;
         private final OutputType type;
-        private final EmbeddingMatrix[] perModality;
-        private final EmbeddingMatrix mean;
+        private final RowStore rows;
         private final double[] epochSums;
         private final int presentCount;
 
+        /** An assembler that keeps everything in memory, for {@link #finish}. */
         public Assembler(boolean[] presence, int seconds, int dim, OutputType type) {
+            this(presence, seconds, dim, type, new MatrixRows(presence, seconds, dim, type));
+        }
+
+        /** An assembler that hands rows to {@code rows}. */
+        public Assembler(boolean[] presence, int seconds, int dim, OutputType type, RowStore rows) {
             this.presence = presence.clone();
             this.seconds = seconds;
             this.dim = dim;
             this.type = type;
-            this.perModality = new EmbeddingMatrix[presence.length];
+            this.rows = rows;
             int n = 0;
-            for (int i = 0; i < presence.length; i++) {
-                if (presence[i]) {
-                    perModality[i] = EmbeddingMatrix.zeros(seconds, dim, type);
-                    n++;
-                }
+            for (boolean p : presence) {
+                n += p ? 1 : 0;
             }
             this.presentCount = n;
-            this.mean = EmbeddingMatrix.zeros(seconds, dim, type);
             this.epochSums = new double[(seconds / Embeddings.EPOCH_SECONDS) * dim];
         }
 
@@ -112,7 +195,7 @@ public final class ChunkedEmbedder {
                     continue;
                 }
                 int base = i * length * dim;
-                perModality[i].set(start * dim, z, base, length * dim);
+                rows.write(i, start, z, base, length * dim);
                 for (int j = 0; j < length * dim; j++) {
                     meanRows[j] += z[base + j];
                 }
@@ -122,7 +205,7 @@ public final class ChunkedEmbedder {
                     meanRows[j] /= presentCount;
                 }
             }
-            mean.set(start * dim, meanRows, 0, meanRows.length);
+            rows.write(presence.length, start, meanRows, 0, meanRows.length);
             int epochs = epochSums.length / dim;
             for (int r = 0; r < length; r++) {
                 int e = (start + r) / Embeddings.EPOCH_SECONDS;
@@ -135,16 +218,28 @@ public final class ChunkedEmbedder {
             }
         }
 
-        /** The result; {@code tokens} etc. describe the same recording. */
-        public Embeddings finish(List<String> modalities, int[] numQuantizers, int[] channelIds, int[] tokens,
-                ResolutionReport report, List<String> notes) {
+        /** The 30-s epoch means, {@code [floor(S/30), D]}, in the output type. */
+        public EmbeddingMatrix epochs() {
             float[] ep = new float[epochSums.length];
             for (int i = 0; i < ep.length; i++) {
                 ep[i] = (float) (epochSums[i] / Embeddings.EPOCH_SECONDS);
             }
-            EmbeddingMatrix epochs = EmbeddingMatrix.of(ep, ep.length / dim, dim, type);
-            return new Embeddings(modalities, numQuantizers, presence, channelIds, perModality, mean, epochs, tokens,
-                    seconds, dim, type, report, notes);
+            return EmbeddingMatrix.of(ep, ep.length / dim, dim, type);
+        }
+
+        /**
+         * The result of an in-memory assembler; {@code tokens} etc. describe the same recording.
+         *
+         * @throws IllegalStateException when the rows went to another store
+         */
+        public Embeddings finish(List<String> modalities, int[] numQuantizers, int[] channelIds, int[] tokens,
+                ResolutionReport report, List<String> notes) {
+            if (!(rows instanceof MatrixRows m)) {
+                throw new IllegalStateException("the rows went to " + rows.getClass().getSimpleName() + ", not memory");
+            }
+            EmbeddingMatrix[] perModality = Arrays.copyOf(m.matrices, presence.length);
+            return new Embeddings(modalities, numQuantizers, presence, channelIds, perModality,
+                    m.matrices[presence.length], epochs(), tokens, seconds, dim, type, report, notes);
         }
     }
 }
