@@ -120,7 +120,8 @@ def main() -> int:
     p.add_argument("--heap", default="2g", help="kernel JVM -Xmx")
     p.add_argument("--attempts", type=int, default=3, help="kernel starts per notebook")
     p.add_argument("--timeout", type=int, default=600, help="seconds per cell")
-    p.add_argument("--startup-timeout", type=int, default=20, help="seconds for the kernel to answer")
+    p.add_argument("--startup-timeout", type=int, default=60,
+                   help="seconds for the kernel to answer (its JVM starts slowly on a busy 2-core machine)")
     p.add_argument("--only", action="append", default=[], help="run only these notebook names")
     args = p.parse_args()
 
