@@ -87,9 +87,6 @@ public final class HypnosModel implements AutoCloseable {
             tokens = tokenize(r, embedOptions);
         }
         long t1 = System.nanoTime();
-        if (!tokens.modalities().equals(modalities())) {
-            throw new IllegalStateException("tokens are for " + tokens.modalities() + ", the model has " + modalities());
-        }
         EmbeddingSummary out = ChunkedEmbedder.writeNpz(bundle.model(), tokens, embedOptions.chunkTokens(),
                 embedOptions.outputType(), target);
         LOG.info("{}: {} s of {} embedded into {} (preprocess + tokenize {} ms, transformer and writing {} ms)",

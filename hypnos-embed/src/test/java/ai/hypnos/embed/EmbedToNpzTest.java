@@ -41,7 +41,7 @@ class EmbedToNpzTest {
                 assertEquals(e.present(), s.present());
                 assertEquals(type, s.outputType());
                 assertEquals(e.notes(), s.notes());
-                assertEquals(e.report().isPresent(), s.resolution().isPresent());
+                assertEquals(e.report().isPresent(), s.report().isPresent());
             }
         }
         try (Stream<Path> files = Files.list(dir)) {

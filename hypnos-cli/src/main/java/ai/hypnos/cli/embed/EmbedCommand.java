@@ -72,7 +72,7 @@ public final class EmbedCommand implements Callable<Integer> {
                     e.seconds(), e.dim(), e.present(), e.outputType().numpyName(), out,
                     (System.nanoTime() - t0) / 1e9);
             e.notes().forEach(n -> System.out.println("note: " + n));
-            e.resolution().ifPresent(r -> r.warnings().forEach(w -> System.out.println("warning: " + w)));
+            e.report().ifPresent(r -> r.warnings().forEach(w -> System.out.println("warning: " + w)));
             return 0;
         }
     }

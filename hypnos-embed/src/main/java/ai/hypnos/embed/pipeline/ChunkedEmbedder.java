@@ -134,11 +134,11 @@ public final class ChunkedEmbedder {
     }
 
     /** Rows kept in memory as {@link EmbeddingMatrix} values (what {@link Embeddings} holds). */
-    public static final class MatrixRows implements RowStore {
+    private static final class MatrixRows implements RowStore {
         private final EmbeddingMatrix[] matrices;
         private final int dim;
 
-        public MatrixRows(boolean[] presence, int seconds, int dim, OutputType type) {
+        MatrixRows(boolean[] presence, int seconds, int dim, OutputType type) {
             this.dim = dim;
             this.matrices = new EmbeddingMatrix[presence.length + 1];
             for (int i = 0; i < presence.length; i++) {
