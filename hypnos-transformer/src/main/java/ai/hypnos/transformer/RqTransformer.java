@@ -74,6 +74,14 @@ public final class RqTransformer implements AutoCloseable {
         return new RqTransformer(config, parameters, cosCached, sinCached);
     }
 
+    /**
+     * This model around other parameters of its layout (a {@linkplain ModelParameters#packed
+     * packed} or float16 copy), with the same RoPE tables (a bundle may carry its own).
+     */
+    public RqTransformer withParameters(ModelParameters other) {
+        return of(config, other, rope.cosTable(config.maxSeqLen()), rope.sinTable(config.maxSeqLen()));
+    }
+
     /** A freshly initialised float32 model (reproducible for a seed, whatever the device). */
     public static RqTransformer initialize(TransformerConfig config, Device device, long seed) {
         return initialize(config, device, DataType.FLOAT32, seed);

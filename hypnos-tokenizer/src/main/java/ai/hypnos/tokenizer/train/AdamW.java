@@ -17,7 +17,8 @@ import java.util.Set;
  *
  * <p>Per parameter one fused native update (DJL's {@code adamUpdate}: decoupled weight decay
  * w −= lr·wd·w, moments m, v, and w −= lr·√(1−β₂ᵗ)/(1−β₁ᵗ) · m/(√v + ε)) followed by zeroing the
- * gradient. Clipping scales every gradient in place by min(1, c/‖g‖) computed on the device, so a
+ * gradient (DJL's {@code adamUpdate} zeroes the updated weight's gradient itself; libtorch would
+ * otherwise add the next backward pass to it). Clipping scales every gradient in place by min(1, c/‖g‖) computed on the device, so a
  * step needs no device-to-host transfer; the norm is kept as a device scalar for logging.
  */
 public final class AdamW implements AutoCloseable {

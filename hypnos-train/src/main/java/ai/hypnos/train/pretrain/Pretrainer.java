@@ -127,13 +127,17 @@ public final class Pretrainer implements AutoCloseable {
         this.trainShards = trainShards;
         this.layout = trainShards.layout();
         this.modelConfig = master.config();
-        this.master = master;
-        this.model = config.precisionMode() == Precision.FP16 ? halfCopy(master) : master;
+        // The optimiser works on packed weights (a few flat tensors): repack the given model once.
+        try (master) {
+            this.master = TransformerOptimizer.pack(master, DataType.FLOAT32);
+        }
+        this.model = config.precisionMode() == Precision.FP16 ? TransformerOptimizer.pack(this.master, DataType.FLOAT16)
+                : this.master;
         this.checkpoints = checkpoints;
         model.parameters().requireGradients(true);
         this.replicas = new ReplicaGroup(model, config.deviceList());
-        this.optimizer = model == master ? new TransformerOptimizer(model.parameters(), config.optim())
-                : new TransformerOptimizer(master.parameters(), model.parameters(), config.optim(),
+        this.optimizer = model == this.master ? new TransformerOptimizer(model.parameters(), config.optim())
+                : new TransformerOptimizer(this.master.parameters(), model.parameters(), config.optim(),
                         config.newLossScaler());
         this.masker = ModalityMasker.fromConfig(modelConfig);
         this.rng = new Rng(config.seed() ^ 0x3A5C0FFEEL);
@@ -172,14 +176,6 @@ public final class Pretrainer implements AutoCloseable {
                     + "(the hypnos launcher sets it for --precision tf32; library users export it before start)",
                     Precision.TF32_ENV);
         }
-    }
-
-    /** A float16 copy of a float32 model on the same device (the weights fp16 training computes with). */
-    private static RqTransformer halfCopy(RqTransformer master) {
-        Map<String, float[]> host = master.parameters().toHost();
-        ModelParameters p = ModelParameters.fromValues(master.parameters().layout(), master.device(),
-                DataType.FLOAT16, spec -> host.get(spec.name()));
-        return RqTransformer.of(master.config(), p, null, null);
     }
 
     /**
@@ -369,7 +365,10 @@ public final class Pretrainer implements AutoCloseable {
                 long ck = config.checkpoint().every();
                 if ((ck > 0 && step % ck == 0) || step == total) {
                     Path file = checkpoints.stepFile(step);
+                    long c0 = System.nanoTime();
                     checkpoints.save(file, master, optimizer, state(t0), config);
+                    LOG.info("checkpoint {} written in {} s", file.getFileName(),
+                            String.format(Locale.ROOT, "%.2f", (System.nanoTime() - c0) / 1e9));
                     checkpoints.prune(config.checkpoint().keepLast());
                 }
                 listener.afterStep(step);
@@ -455,10 +454,10 @@ public final class Pretrainer implements AutoCloseable {
         double gradNorm = Double.NaN;
         try (NDManager scope = model.parameters().manager().newSubManager()) {
             replicas.sumGradientsIntoMaster(scope);
-            NDArray norm = optimizer.step(lr, scope);
+            float norm = optimizer.step(lr, scope);
             replicas.copyWeightsFromMaster(scope);
             if (fetch) {
-                gradNorm = norm.getFloat();
+                gradNorm = norm;
             }
         }
         position = next.next();

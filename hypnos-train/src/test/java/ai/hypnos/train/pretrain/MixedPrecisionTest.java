@@ -210,9 +210,12 @@ class MixedPrecisionTest {
     void aNonFiniteGradientSkipsTheStepAndHalvesTheScaleAndCleanStepsDoubleIt() {
         TransformerConfig c = tiny();
         PretrainConfig.Optim optim = new PretrainConfig.Optim(10, 1e-3, 0.1, 0, 0.9, 0.95, 1e-8, 0.1, 1.0);
-        try (RqTransformer master = RqTransformer.initialize(c, CPU, 13); RqTransformer half = halfOf(master);
+        try (RqTransformer init = RqTransformer.initialize(c, CPU, 13);
+                RqTransformer master = TransformerOptimizer.pack(init, DataType.FLOAT32);
+                RqTransformer half = TransformerOptimizer.pack(master, DataType.FLOAT16);
+                // Segments of 1,000 elements: the copy back to float16 goes segment by segment, as on a CPU.
                 TransformerOptimizer opt = new TransformerOptimizer(master.parameters(), half.parameters(), optim,
-                        LossScaler.dynamic(65536, 3))) {
+                        LossScaler.dynamic(65536, 3), 1000)) {
             assertTrue(opt.mixedPrecision());
             half.parameters().requireGradients(true);
             TokenBatch b = batch(master.layout(), 2, 16, 7);
@@ -239,7 +242,7 @@ class MixedPrecisionTest {
             for (int i = 1; i <= 3; i++) {
                 backward(half, b, masks, opt.lossScaler().scale());
                 try (NDManager s = half.parameters().manager().newSubManager()) {
-                    float norm = opt.step(1e-3, s).getFloat();
+                    float norm = opt.step(1e-3, s);
                     assertTrue(Float.isFinite(norm) && norm > 0, "unscaled gradient norm " + norm);
                 }
                 assertTrue(opt.lastStepApplied(), "clean step " + i);
