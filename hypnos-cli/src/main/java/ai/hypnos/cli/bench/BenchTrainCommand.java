@@ -44,7 +44,8 @@ import picocli.CommandLine.Option;
  *       turned into nights (8 h) per hour per core (from CPU time, so libtorch's intra-op threads
  *       are counted);</li>
  *   <li>pretraining on those shards for a preset: tokens (modality-seconds) per second of the
- *       whole loop (data, masks, forward, backward, AdamW), peak resident memory, and resident
+ *       whole loop (data, masks, forward, backward, AdamW; the final checkpoint is timed apart,
+ *       with the run's last step), peak resident memory, and resident
  *       memory at every step of a longer run (first, middle, last and the least-squares slope
  *       in MiB per 100 steps): flat means no leak.</li>
  * </ol>
@@ -74,7 +75,8 @@ final class BenchTrainCommand implements Callable<Integer> {
     @Option(names = "--context", defaultValue = "256", description = "Seconds per window (default ${DEFAULT-VALUE}).")
     int context;
 
-    @Option(names = "--steps", defaultValue = "5", description = "Timed pretraining steps after 2 warm-up steps (default ${DEFAULT-VALUE}).")
+    @Option(names = "--steps", defaultValue = "5", description = "Timed pretraining steps, after 2 warm-up steps and before a last step that also writes "
+                    + "the checkpoint, timed on its own (default ${DEFAULT-VALUE}).")
     int steps;
 
     @Option(names = "--memory-steps", defaultValue = "0",
@@ -172,19 +174,26 @@ final class BenchTrainCommand implements Callable<Integer> {
             throws IOException {
         List<String> sets = List.of("run_dir=" + run, "shards=" + shards, "model.preset=" + preset,
                 "devices=[" + device + "]", "data.batch_size=" + batch, "data.context_seconds=" + context,
-                "optim.steps=" + steps, "optim.warmup_steps=1", "eval.windows=0", "checkpoint.every=0",
+                "optim.steps=" + (steps + 1), "optim.warmup_steps=1", "eval.windows=0", "checkpoint.every=0",
                 "log.every=" + logEvery, "log.plot=false", "bundle.save=false", "precision=" + precision);
-        long[] timing = new long[2];
+        // Timed: from the end of step 2 to the end of step `steps` (logged, so its losses and
+        // gradient norm come back to the host: the device has finished its work). The run's last
+        // step also writes the final checkpoint; it is timed on its own, not as a training step.
+        long[] timing = new long[4];
         try (Pretrainer p = Pretrainer.open(ConfigLoader.load(null, sets), false)) {
             p.run(step -> {
                 if (step == 2) {
                     timing[0] = System.nanoTime();
                     timing[1] = cpuNanos();
+                } else if (step == steps) {
+                    timing[2] = System.nanoTime();
+                    timing[3] = cpuNanos();
                 }
             });
         }
-        double wall = (System.nanoTime() - timing[0]) / 1e9;
-        double cpu = (cpuNanos() - timing[1]) / 1e9;
+        double lastStep = (System.nanoTime() - timing[2]) / 1e9;
+        double wall = (timing[2] - timing[0]) / 1e9;
+        double cpu = (timing[3] - timing[1]) / 1e9;
         long tokens = (long) batch * context * 8 * (steps - 2);
         ObjectNode r = JSON.createObjectNode();
         r.put("bench", logEvery == 1 ? "pretraining_memory" : "pretraining");
@@ -196,6 +205,7 @@ final class BenchTrainCommand implements Callable<Integer> {
         r.put("seconds_per_step", wall / (steps - 2));
         r.put("cpu_seconds_per_step", cpu / (steps - 2));
         r.put("tokens_per_s", tokens / wall);
+        r.put("last_step_with_checkpoint_s", lastStep);
         r.put("peak_rss_mib", ProcessMemory.peakRssMiB());
         if (logEvery == 1) {
             List<Double> rss = new ArrayList<>();

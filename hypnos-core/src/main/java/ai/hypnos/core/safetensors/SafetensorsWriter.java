@@ -18,7 +18,9 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.EnumSet;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * Builds a safetensors file laid out exactly as the Python {@code safetensors} library writes it.
@@ -40,14 +42,26 @@ import java.util.Set;
  * the header is padded with spaces to a multiple of 8 bytes. Float data given as {@code float[]}
  * are rounded to F16/BF16 to nearest, ties to even.
  *
- * <p>Tensors are encoded when added and held in memory until {@link #write}. Not thread-safe.
+ * <p>Tensors are encoded when added and held in memory until {@link #write}, except those added
+ * with {@link #addLater}, which are produced one at a time while the file is written. Not
+ * thread-safe.
  */
 public final class SafetensorsWriter {
     private final Map<String, String> metadata = new LinkedHashMap<>();
     private final List<Entry> entries = new ArrayList<>();
     private final Set<String> names = new HashSet<>();
 
-    private record Entry(String name, byte[] utf8Name, SafetensorsDtype dtype, long[] shape, byte[] data) {
+    /** A tensor; its bytes come from {@code data} (held, or produced when written) and have {@code length}. */
+    private record Entry(String name, byte[] utf8Name, SafetensorsDtype dtype, long[] shape, long length,
+            Supplier<byte[]> data) {
+
+        byte[] bytes() {
+            byte[] b = data.get();
+            if (b.length != length) {
+                throw new IllegalStateException(name + ": " + b.length + " bytes produced, " + length + " announced");
+            }
+            return b;
+        }
     }
 
     /** Adds (or replaces) one metadata entry. */
@@ -64,6 +78,25 @@ public final class SafetensorsWriter {
 
     /** A floating-point tensor (F32, F16, BF16 or F64) from float32 values. */
     public SafetensorsWriter add(String name, SafetensorsDtype dtype, long[] shape, float[] data) {
+        return put(name, dtype, shape, encode(name, dtype, shape, data));
+    }
+
+    /**
+     * A floating-point tensor whose float32 values are asked for when the file is written, so
+     * that only one such tensor is in memory at a time (a training checkpoint of {@code base} is
+     * 3.5 GB: held whole, as float32 and again as bytes, it needed 7 GB of heap). {@code data}
+     * must give {@code shape}'s number of values; it is called once per {@link #write}.
+     */
+    public SafetensorsWriter addLater(String name, SafetensorsDtype dtype, long[] shape, Supplier<float[]> data) {
+        if (!EnumSet.of(SafetensorsDtype.F32, SafetensorsDtype.F16, SafetensorsDtype.BF16, SafetensorsDtype.F64)
+                .contains(dtype)) {
+            throw new IllegalArgumentException(name + ": float data cannot be stored as " + dtype);
+        }
+        long bytes = count(name, shape) * dtype.itemSize();
+        return put(name, dtype, shape, bytes, () -> encode(name, dtype, shape, data.get()));
+    }
+
+    private static byte[] encode(String name, SafetensorsDtype dtype, long[] shape, float[] data) {
         ByteBuffer b = buffer(name, dtype, shape, data.length);
         switch (dtype) {
             case F32 -> b.asFloatBuffer().put(data);
@@ -80,7 +113,7 @@ public final class SafetensorsWriter {
             case F64 -> b.asDoubleBuffer().put(toDoubles(data));
             default -> throw new IllegalArgumentException(name + ": float data cannot be stored as " + dtype);
         }
-        return put(name, dtype, shape, b.array());
+        return b.array();
     }
 
     /** A floating-point tensor from float64 values (F32/F16/BF16 round to nearest, via float32 for the halves). */
@@ -159,7 +192,7 @@ public final class SafetensorsWriter {
             writeFully(ch, len);
             writeFully(ch, ByteBuffer.wrap(header));
             for (Entry e : sorted) {
-                writeFully(ch, ByteBuffer.wrap(e.data()));
+                writeFully(ch, ByteBuffer.wrap(e.bytes()));
             }
             out.commit();
         }
@@ -173,7 +206,7 @@ public final class SafetensorsWriter {
         out.writeBytes(ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(0, header.length).array());
         out.writeBytes(header);
         for (Entry e : sorted) {
-            out.writeBytes(e.data());
+            out.writeBytes(e.bytes());
         }
         return out.toByteArray();
     }
@@ -217,8 +250,8 @@ public final class SafetensorsWriter {
                 }
                 json.append(e.shape()[i]);
             }
-            json.append("],\"data_offsets\":[").append(offset).append(',').append(offset + e.data().length).append("]}");
-            offset += e.data().length;
+            json.append("],\"data_offsets\":[").append(offset).append(',').append(offset + e.length()).append("]}");
+            offset += e.length();
         }
         json.append('}');
         byte[] bytes = json.toString().getBytes(StandardCharsets.UTF_8);
@@ -254,13 +287,18 @@ public final class SafetensorsWriter {
     }
 
     private SafetensorsWriter put(String name, SafetensorsDtype dtype, long[] shape, byte[] data) {
+        return put(name, dtype, shape, data.length, () -> data);
+    }
+
+    private SafetensorsWriter put(String name, SafetensorsDtype dtype, long[] shape, long length,
+            Supplier<byte[]> data) {
         if (name == null || name.isEmpty() || name.equals("__metadata__")) {
             throw new IllegalArgumentException("invalid tensor name: '" + name + "'");
         }
         if (!names.add(name)) {
             throw new IllegalArgumentException("duplicate tensor name '" + name + "'");
         }
-        entries.add(new Entry(name, name.getBytes(StandardCharsets.UTF_8), dtype, shape.clone(), data));
+        entries.add(new Entry(name, name.getBytes(StandardCharsets.UTF_8), dtype, shape.clone(), length, data));
         return this;
     }
 

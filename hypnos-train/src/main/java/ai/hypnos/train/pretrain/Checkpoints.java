@@ -4,12 +4,14 @@ import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
 import ai.hypnos.core.HypnosFormatException;
 import ai.hypnos.core.safetensors.SafetensorsDtype;
 import ai.hypnos.core.safetensors.SafetensorsFile;
 import ai.hypnos.core.safetensors.SafetensorsWriter;
 import ai.hypnos.train.data.DataPosition;
 import ai.hypnos.transformer.RqTransformer;
+import ai.hypnos.transformer.weights.ModelParameters;
 import ai.hypnos.transformer.weights.ParameterSpec;
 import ai.hypnos.transformer.weights.TransformerBundle;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -83,10 +85,13 @@ public final class Checkpoints {
     /** Writes a checkpoint (atomically). */
     public void save(Path file, RqTransformer model, TransformerOptimizer optimizer, TrainingState state,
             PretrainConfig config) throws IOException {
+        // Every tensor is copied from the device while the file is written, one at a time: held
+        // all at once (weights and both moments, as floats and as bytes) a base checkpoint took 7 GB of heap.
         SafetensorsWriter w = new SafetensorsWriter();
-        Map<String, float[]> host = optimizer.masterWeights().toHost();
+        ModelParameters masters = optimizer.masterWeights();
         for (ParameterSpec spec : model.parameters().layout().parameters()) {
-            w.add("model/" + spec.name(), SafetensorsDtype.F32, spec.shape(), host.get(spec.name()));
+            NDArray a = masters.get(spec.name());
+            w.addLater("model/" + spec.name(), SafetensorsDtype.F32, spec.shape(), () -> floats(a));
         }
         addMoments(w, "optim/m/", optimizer.firstMoments());
         addMoments(w, "optim/v/", optimizer.secondMoments());
@@ -112,8 +117,17 @@ public final class Checkpoints {
 
     private static void addMoments(SafetensorsWriter w, String prefix, Map<String, NDArray> moments) {
         for (Map.Entry<String, NDArray> e : moments.entrySet()) {
-            w.add(prefix + e.getKey(), SafetensorsDtype.F32, e.getValue().getShape().getShape(), e.getValue().toFloatArray());
+            NDArray a = e.getValue();
+            w.addLater(prefix + e.getKey(), SafetensorsDtype.F32, a.getShape().getShape(), () -> floats(a));
         }
+    }
+
+    /** A float32 tensor's values on the host (the weights and moments of a checkpoint are float32). */
+    private static float[] floats(NDArray a) {
+        if (a.getDataType() != DataType.FLOAT32) {
+            throw new IllegalStateException(a.getName() + " is " + a.getDataType() + ", checkpoints hold float32");
+        }
+        return a.toFloatArray();
     }
 
     /** Keeps the newest {@code keep} step checkpoints, deletes older ones. */
