@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import ai.hypnos.nn.HostData;
 import ai.hypnos.transformer.embed.EmbedOptions;
 import ai.hypnos.transformer.embed.Embedder;
 import ai.hypnos.transformer.embed.Embeddings;
@@ -197,7 +198,7 @@ public final class RqTransformer implements AutoCloseable {
         for (int i = 0; i < f.length; i++) {
             f[i] = presence[i] ? 1f : 0f;
         }
-        NDArray a = manager.create(f, new Shape(batch, presence.length / batch));
+        NDArray a = HostData.floats(manager, f, new Shape(batch, presence.length / batch));
         if (parameters.dataType() != DataType.FLOAT32) {
             NDArray c = a.toType(parameters.dataType(), false);
             a.close();

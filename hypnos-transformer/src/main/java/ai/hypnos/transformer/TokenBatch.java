@@ -3,6 +3,7 @@ package ai.hypnos.transformer;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import ai.hypnos.nn.HostData;
 import ai.hypnos.core.modality.Modality;
 import java.util.Arrays;
 
@@ -167,7 +168,7 @@ public final class TokenBatch {
         for (int i = 0; i < l.length; i++) {
             l[i] = tokens[i];
         }
-        return manager.create(l, new Shape(batch, seconds, totalK));
+        return HostData.longs(manager, l, new Shape(batch, seconds, totalK));
     }
 
     /** The channel ids as an int64 array {@code [B, M]}. */
@@ -176,7 +177,7 @@ public final class TokenBatch {
         for (int i = 0; i < l.length; i++) {
             l[i] = channelIds[i];
         }
-        return manager.create(l, new Shape(batch, channelIds.length / batch));
+        return HostData.longs(manager, l, new Shape(batch, channelIds.length / batch));
     }
 
     public int batch() {

@@ -2,6 +2,7 @@ package ai.hypnos.transformer.generate;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.hypnos.nn.HostData;
 import ai.hypnos.transformer.ModalityLayout;
 import ai.hypnos.transformer.RqTransformer;
 import ai.hypnos.transformer.nn.ForwardContext;
@@ -97,7 +98,7 @@ public final class TokenGenerator {
                 try (NDManager step = gen.newSubManager()) {
                     NDArray z = session.nextContext(step); // [M, D]
                     if (t >= firstSampled && mods.length > 0) {
-                        NDArray zs = z.get(step.create(toLong(mods)));
+                        NDArray zs = z.get(HostData.longs(step, toLong(mods)));
                         int[][] codes = model.depth().sample(zs, mods,
                                 (modality, level, logits) -> sampler.sample(logits), ctx, table);
                         for (int j = 0; j < mods.length; j++) {

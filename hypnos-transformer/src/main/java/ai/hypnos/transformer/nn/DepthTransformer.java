@@ -7,6 +7,7 @@ import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.core.Linear;
+import ai.hypnos.nn.HostData;
 import ai.hypnos.transformer.ModalityLayout;
 import ai.hypnos.transformer.TransformerConfig;
 import ai.hypnos.transformer.weights.ModelParameters;
@@ -147,11 +148,11 @@ public final class DepthTransformer {
                                 coef[level * mg + j] = c;
                             }
                         }
-                        NDArray sums = nll.mul(gs.manager().create(pres, new Shape(1, mg, b, 1)).toType(nll.getDataType(), false))
+                        NDArray sums = nll.mul(HostData.floats(gs.manager(), pres, new Shape(1, mg, b, 1)).toType(nll.getDataType(), false))
                                 .sum(new int[] {2, 3}); // [K, Mg]
-                        NDArray part = sums.mul(gs.manager().create(coef, new Shape(k, mg))).sum();
+                        NDArray part = sums.mul(HostData.floats(gs.manager(), coef, new Shape(k, mg))).sum();
                         total = total == null ? gs.keep(part) : keepSum(total, part, gs);
-                        NDArray levels = sums.mul(gs.manager().create(inv, new Shape(1, mg))).transpose(1, 0); // [Mg, K]
+                        NDArray levels = sums.mul(HostData.floats(gs.manager(), inv, new Shape(1, mg))).transpose(1, 0); // [Mg, K]
                         if (k < maxK) {
                             NDArray nan = gs.manager().full(new Shape(mg, maxK - k), Float.NaN, levels.getDataType());
                             levels = levels.concat(nan, 1);
@@ -278,7 +279,7 @@ public final class DepthTransformer {
             for (int j = 0; j < idx.length; j++) {
                 l[j] = idx[j];
             }
-            out = x.get(scope.manager().create(l));
+            out = x.get(HostData.longs(scope.manager(), l));
         }
         return scope.own(out);
     }
@@ -359,7 +360,7 @@ public final class DepthTransformer {
                         }
                     }
                     if (level + 1 < k) {
-                        NDArray emb = scope.own(table.get(scope.manager().create(rows))); // [Pc, Dd]
+                        NDArray emb = scope.own(table.get(HostData.longs(scope.manager(), rows))); // [Pc, Dd]
                         running = running.add(emb);
                     }
                 }

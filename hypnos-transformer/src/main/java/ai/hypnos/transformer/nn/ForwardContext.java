@@ -143,7 +143,7 @@ public final class ForwardContext {
 
     /** Host floats as an array of this pass's float type, attached to this pass. */
     public NDArray create(float[] data, Shape shape) {
-        NDArray a = manager.create(data, shape);
+        NDArray a = HostData.floats(manager, data, shape);
         if (dataType != DataType.FLOAT32) {
             NDArray c = a.toType(dataType, false);
             a.close();

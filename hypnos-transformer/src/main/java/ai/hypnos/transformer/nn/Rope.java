@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import ai.hypnos.nn.HostData;
 
 /**
  * Rotary position embedding on interleaved pairs {@code (2i, 2i+1)}, θ = 10000, as the
@@ -123,8 +124,8 @@ public final class Rope {
                 ss[o + 1] = sv;
             }
         }
-        NDArray newCos = manager.create(cf, new Shape(length, headDim));
-        NDArray newSin = manager.create(ss, new Shape(length, headDim));
+        NDArray newCos = HostData.floats(manager, cf, new Shape(length, headDim));
+        NDArray newSin = HostData.floats(manager, ss, new Shape(length, headDim));
         // Slices handed out earlier are views that keep the old storage alive in libtorch.
         if (cosFull != null) {
             cosFull.close();

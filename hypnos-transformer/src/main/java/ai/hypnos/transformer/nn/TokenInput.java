@@ -8,6 +8,7 @@ import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.ndarray.types.SparseFormat;
 import ai.djl.nn.core.Embedding;
+import ai.hypnos.nn.HostData;
 import ai.hypnos.transformer.ModalityLayout;
 import ai.hypnos.transformer.TransformerConfig;
 import ai.hypnos.transformer.weights.ModelParameters;
@@ -65,7 +66,7 @@ public final class TokenInput {
     public NDArray codeEmbeddings(NDArray tokens, boolean depth, ForwardContext ctx) {
         NDArray table = codeTable(depth, ctx);
         NDArray offsets = ctx.memo(List.of(this, "offsets"), () -> {
-            NDArray o = ctx.manager().create(layout.columnTableOffsets());
+            NDArray o = HostData.longs(ctx.manager(), layout.columnTableOffsets());
             return o;
         });
         NDArray rows = tokens.add(offsets);

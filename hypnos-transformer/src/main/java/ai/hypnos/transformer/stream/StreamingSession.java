@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import ai.hypnos.nn.HostData;
 import ai.hypnos.transformer.ModalityLayout;
 import ai.hypnos.transformer.RqTransformer;
 import ai.hypnos.transformer.TokenBatch;
@@ -132,7 +133,7 @@ public final class StreamingSession implements AutoCloseable {
                 for (int i = 0; i < l.length; i++) {
                     l[i] = previous[i];
                 }
-                NDArray tokens = step.create(l, new Shape(1, 1, layout.totalK()));
+                NDArray tokens = HostData.longs(step, l, new Shape(1, 1, layout.totalK()));
                 codes = model.tokenInput().codeEmbeddings(tokens, false, stepCtx);
             }
             NDArray x = model.tokenInput().temporalInput(codes, previous == null, presenceArray, channelArray, 1,
