@@ -37,6 +37,33 @@ class HalfPrecisionTest {
     }
 
     @Test
+    void float16RoundingAgreesWithTheRulesOnASweepOfAllFloatsAndEveryTie() {
+        // A prime stride visits every exponent with varied low mantissa bits (about a million floats).
+        for (long i = 0; i < (1L << 32); i += 4099) {
+            assertSameRounding(Float.intBitsToFloat((int) i));
+        }
+        // Every tie between two adjacent halves (normal and subnormal), and the floats beside it.
+        for (int h = 0; h < 0x7c00; h++) {
+            float lo = Float16.toFloat((short) h);
+            float hi = Float16.toFloat((short) (h + 1));
+            float tie = (float) (((double) lo + hi) / 2);
+            for (float f : new float[] {tie, Math.nextUp(tie), Math.nextDown(tie), lo, hi}) {
+                assertSameRounding(f);
+                assertSameRounding(-f);
+            }
+        }
+    }
+
+    private static void assertSameRounding(float f) {
+        int expected = Float16ByTheRules.fromFloat(f) & 0xffff;
+        int actual = Float16.fromFloat(f) & 0xffff;
+        if (expected != actual) {
+            assertEquals(Integer.toHexString(expected), Integer.toHexString(actual),
+                    "rounding of " + f + " (bits " + Integer.toHexString(Float.floatToRawIntBits(f)) + ")");
+        }
+    }
+
+    @Test
     void float16DecodesEveryPatternBackToItself() {
         for (int bits = 0; bits < 65536; bits++) {
             float f = Float16.toFloat((short) bits);
@@ -48,6 +75,29 @@ class HalfPrecisionTest {
         assertEquals(0x1p-24f, Float16.toFloat((short) 1));
         assertEquals(-0f, Float16.toFloat((short) 0x8000));
         assertEquals(Float.NEGATIVE_INFINITY, Float16.toFloat((short) 0xfc00));
+    }
+
+    @Test
+    void float16DecodesBuffersAndArraysLikeOneByOne() {
+        java.nio.ShortBuffer all = java.nio.ShortBuffer.allocate(65536 + 3);
+        for (int bits = 0; bits < 65536; bits++) {
+            all.put(3 + bits, (short) bits);
+        }
+        all.position(3);
+        float[] out = new float[65536 + 2];
+        Float16.toFloats(all, out, 2, 65536);
+        assertEquals(3, all.position());
+        assertEquals(0f, out[0]);
+        short[] every = new short[65536];
+        for (int bits = 0; bits < 65536; bits++) {
+            every[bits] = (short) bits;
+        }
+        float[] fromArray = Float16.toFloats(every);
+        for (int bits = 0; bits < 65536; bits++) {
+            int expected = Float.floatToRawIntBits(Float16.toFloat((short) bits));
+            assertEquals(expected, Float.floatToRawIntBits(out[2 + bits]), Integer.toHexString(bits));
+            assertEquals(expected, Float.floatToRawIntBits(fromArray[bits]), Integer.toHexString(bits));
+        }
     }
 
     @Test

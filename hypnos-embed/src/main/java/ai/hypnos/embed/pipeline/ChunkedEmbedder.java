@@ -1,8 +1,5 @@
 package ai.hypnos.embed.pipeline;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
 import ai.hypnos.core.modality.ResolutionReport;
 import ai.hypnos.core.npy.NpzWriter;
 import ai.hypnos.embed.EmbeddingMatrix;
@@ -12,62 +9,33 @@ import ai.hypnos.embed.OutputType;
 import ai.hypnos.embed.TokenizedRecording;
 import ai.hypnos.transformer.RqTransformer;
 import ai.hypnos.transformer.TokenBatch;
+import ai.hypnos.transformer.embed.ChunkSink;
+import ai.hypnos.transformer.embed.Embedder;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The last stage: the temporal transformer over a night's tokens in non-overlapping chunks, as
  * the reference's {@code temporal_context} does (each chunk starts with BOS at RoPE position 0
- * and sees nothing of the previous one). Each chunk runs in its own {@link NDManager} scope that
- * is closed before the next starts, and its output goes straight into the heap-side result, so
- * native memory is that of one chunk however long the night.
+ * and sees nothing of the previous one), run by the transformer's {@link Embedder}: each chunk's
+ * native memory is freed once its output is on the host, and that output goes straight into the
+ * heap-side result (or the NPZ's row files), so native memory is that of a chunk or two however
+ * long the night.
  */
 public final class ChunkedEmbedder {
-    private static final Logger LOG = LoggerFactory.getLogger(ChunkedEmbedder.class);
-
     private ChunkedEmbedder() {
     }
 
-    /** Receives one chunk's output. */
-    @FunctionalInterface
-    public interface ChunkSink {
-        /**
-         * @param start first second of the chunk
-         * @param length seconds in the chunk
-         * @param z     {@code [M, length, D]} float32, row-major (valid only during the call)
-         */
-        void accept(int start, int length, float[] z);
-    }
-
-    /** Runs the transformer chunk by chunk and hands each chunk's float32 output to {@code sink}. */
+    /**
+     * Runs the transformer chunk by chunk and hands each chunk's float32 output to {@code sink},
+     * in order ({@link Embedder#forEachChunk}: on a GPU the sink's work overlaps the next chunk).
+     */
     public static void forEachChunk(RqTransformer model, TokenBatch recording, int chunk, ChunkSink sink) {
-        int total = recording.seconds();
-        int chunks = (total + chunk - 1) / chunk;
-        long t0 = System.nanoTime();
-        for (int c = 0; c < chunks; c++) {
-            int start = c * chunk;
-            int stop = Math.min(total, start + chunk);
-            TokenBatch part = chunks == 1 ? recording : recording.slice(start, stop);
-            float[] flat;
-            try (NDManager scope = model.parameters().manager().newSubManager()) {
-                NDArray z = model.temporalForward(part, scope); // [1, M, L, D]
-                if (z.getDataType() != DataType.FLOAT32) {
-                    z = z.toType(DataType.FLOAT32, false);
-                }
-                flat = z.toFloatArray();
-            }
-            sink.accept(start, stop - start, flat);
-            if (chunks > 1) {
-                LOG.debug("chunk {}/{} ({} s) done after {} ms", c + 1, chunks, stop - start,
-                        (System.nanoTime() - t0) / 1_000_000);
-            }
-        }
+        new Embedder(model).forEachChunk(recording, chunk, 1, sink);
     }
 
     /** The embeddings of a tokenized recording. */

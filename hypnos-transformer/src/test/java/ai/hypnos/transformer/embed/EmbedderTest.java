@@ -1,19 +1,29 @@
 package ai.hypnos.transformer.embed;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.hypnos.transformer.Preset;
 import ai.hypnos.transformer.RqTransformer;
 import ai.hypnos.transformer.TestModelsAccess;
 import ai.hypnos.transformer.TokenBatch;
 import ai.hypnos.transformer.TransformerConfig;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** Batching several chunks into one pass (what a GPU does) gives the embeddings of one chunk per pass. */
+/**
+ * Batching several chunks into one pass (what a GPU does) gives the embeddings of one chunk per
+ * pass; the pipelined hand-over gives each chunk's own forward output, in order, also for a
+ * float16 model (whose values are widened on the host); a failing sink leaves no native arrays.
+ */
 class EmbedderTest {
 
     @Test
@@ -52,6 +62,52 @@ class EmbedderTest {
                 }
             }
             assertThrows(IllegalArgumentException.class, () -> embedder.embed(night, options, 0));
+        }
+    }
+
+    @Test
+    void chunksReachTheSinkInOrderWithTheirOwnForwardOutput() {
+        TransformerConfig c = Preset.TINY.builder(TestModelsAccess.fourModalities()).slidingWindow(4).build();
+        for (DataType type : new DataType[] {DataType.FLOAT32, DataType.FLOAT16}) {
+            try (RqTransformer model = RqTransformer.initialize(c, Device.cpu(), type, 7)) {
+                TokenBatch night = TestModelsAccess.randomBatch(model.layout(), 1, 45, 11);
+                List<int[]> spans = new ArrayList<>();
+                List<float[]> got = new ArrayList<>();
+                new Embedder(model).forEachChunk(night, 16, 2, (start, length, z) -> {
+                    spans.add(new int[] {start, length});
+                    got.add(z.clone());
+                });
+                assertEquals(List.of("0+16", "16+16", "32+13"),
+                        spans.stream().map(x -> x[0] + "+" + x[1]).toList(), type.toString());
+                for (int i = 0; i < spans.size(); i++) {
+                    float[] expected;
+                    try (NDManager scope = model.parameters().manager().newSubManager()) {
+                        NDArray z = model.temporalForward(night.chunks(spans.get(i)[0], spans.get(i)[1], 1), scope);
+                        assertEquals(type, z.getDataType());
+                        expected = z.toType(DataType.FLOAT32, false).toFloatArray(); // libtorch's widening
+                    }
+                    assertArrayEquals(expected, got.get(i), type + " chunk " + i);
+                }
+            }
+        }
+    }
+
+    @Test
+    void aFailingSinkLeavesNoArraysBehind() {
+        TransformerConfig c = Preset.TINY.builder(TestModelsAccess.fourModalities()).slidingWindow(4).build();
+        try (RqTransformer model = RqTransformer.initialize(c, Device.cpu(), 5)) {
+            TokenBatch night = TestModelsAccess.randomBatch(model.layout(), 1, 64, 3);
+            NDManager weights = model.parameters().manager();
+            int before = weights.getManagedArrays().size();
+            int[] calls = {0};
+            IllegalStateException e = assertThrows(IllegalStateException.class,
+                    () -> new Embedder(model).forEachChunk(night, 16, 1, (start, length, z) -> {
+                        if (++calls[0] == 2) {
+                            throw new IllegalStateException("sink failed");
+                        }
+                    }));
+            assertEquals("sink failed", e.getMessage());
+            assertEquals(before, weights.getManagedArrays().size(), "arrays of the passes in flight were freed");
         }
     }
 }
