@@ -1,6 +1,7 @@
 package ai.hypnos.cli.bench;
 
 import ai.djl.Device;
+import ai.djl.ndarray.types.DataType;
 import ai.hypnos.core.recording.SignalInfo;
 import ai.hypnos.core.safetensors.SafetensorsDtype;
 import ai.hypnos.embed.Devices;
@@ -42,8 +43,9 @@ import picocli.CommandLine.Option;
  * {@code hypnos embed} runs) on a synthetic night with a randomly initialised bundle of a preset
  * size: load the bundle from disk, then resolve → preprocess → tokenize → chunked transformer
  * over 8 modalities, then a live stream of the same channels. Reports wall time per stage, peak
- * heap and peak RSS (native memory included), useful FLOPs and MFU against a 2048³ fp32 matmul
- * measured in the same run, and the stream's latency per second (median, p99).
+ * heap and peak RSS (native memory included), useful FLOPs and MFU against matmul peaks measured
+ * in the same run (float32 for the tokenizers, the transformer's precision for it; 2048³ on a
+ * CPU, 8192³ on a GPU), and the stream's latency per second (median, p99).
  */
 @Command(name = "embed", mixinStandardHelpOptions = true,
         description = "Embed a synthetic night (8 modalities) with a random tiny|small|base bundle: wall time, "
@@ -96,8 +98,16 @@ public final class BenchEmbedCommand implements Callable<Integer> {
         out.put("device", dev.toString());
         out.put("precision", precision);
         out.put("cores", Runtime.getRuntime().availableProcessors());
+        // Tokenizers always run in float32; the transformer in the asked precision: one peak each.
+        DataType transformerType = Precision.parse(precision).dataType();
         double peak = TransformerBenchmark.matmulPeakGflops(dev);
+        double transformerPeak = transformerType == DataType.FLOAT32 ? peak
+                : TransformerBenchmark.matmulPeakGflops(dev, transformerType);
+        out.put("matmul_peak_n", TransformerBenchmark.peakMatmulSize(dev, DataType.FLOAT32));
         out.put("matmul_peak_gflops", peak);
+        if (transformerType != DataType.FLOAT32) {
+            out.put("matmul_peak_gflops_" + transformerType.name().toLowerCase(Locale.ROOT), transformerPeak);
+        }
 
         LoadOptions lo = LoadOptions.defaults().withDevice(dev).withPrecision(Precision.parse(precision))
                 .withChunkTokens(chunkTokens).withTokenizerChunkTokens(tokenizerChunk);
@@ -125,7 +135,7 @@ public final class BenchEmbedCommand implements Callable<Integer> {
             }
             out.put("load_s", (System.nanoTime() - t0) / 1e9);
             try (model) {
-                embed(model, out, peak);
+                embed(model, out, peak, transformerPeak);
                 System.out.printf(Locale.ROOT, "embedded in %.2f s (preprocess + tokenize %.2f s, transformer %.2f s)%n",
                         out.get("wall_s").asDouble(), out.get("preprocess_tokenize_s").asDouble(),
                         out.get("transformer_s").asDouble());
@@ -145,7 +155,11 @@ public final class BenchEmbedCommand implements Callable<Integer> {
         return 0;
     }
 
-    private void embed(HypnosModel model, ObjectNode out, double peak) throws IOException {
+    /**
+     * @param peak            float32 matmul peak (the tokenizers')
+     * @param transformerPeak matmul peak of the transformer's precision
+     */
+    private void embed(HypnosModel model, ObjectNode out, double peak, double transformerPeak) throws IOException {
         SyntheticNight night = new SyntheticNight(seconds / 3600.0);
         EmbedOptions eo = model.options().embedDefaults();
         System.gc();
@@ -175,8 +189,9 @@ public final class BenchEmbedCommand implements Callable<Integer> {
         out.put("modality_seconds_per_s", (double) e.seconds() * m / wall);
         out.put("transformer_gflop", transformerFlops / 1e9);
         out.put("tokenizer_gflop", tokenizerFlops / 1e9);
-        out.put("mfu", (transformerFlops + tokenizerFlops) / wall / 1e9 / peak);
-        out.put("transformer_mfu", transformerFlops / transformerWall / 1e9 / peak);
+        // MFU: the time the work would take at each part's peak, over the time it took.
+        out.put("mfu", (transformerFlops / transformerPeak + tokenizerFlops / peak) / 1e9 / wall);
+        out.put("transformer_mfu", transformerFlops / transformerWall / 1e9 / transformerPeak);
         out.put("peak_heap_mb", peakHeapMb());
         out.put("peak_rss_mb", procStatusMb("VmHWM"));
         out.put("output_mb", (double) e.dim() * e.seconds() * (m + 1) * (e.outputType().numpyName().equals("float16") ? 2 : 4) / 1e6);
@@ -279,8 +294,13 @@ public final class BenchEmbedCommand implements Callable<Integer> {
                 + "%d cores%n", r.get("preset").asText(), r.get("seconds").asInt(), r.get("chunk_tokens").asInt(),
                 r.get("tokenizer_chunk").asInt(),
                 r.get("device").asText(), r.get("precision").asText(), r.get("cores").asInt());
-        System.out.printf(Locale.ROOT, "fp32 matmul peak (2048^3 through DJL): %.1f GFLOP/s%n",
+        int n = r.get("matmul_peak_n").asInt();
+        System.out.printf(Locale.ROOT, "fp32 matmul peak (%d^3 through DJL): %.1f GFLOP/s%n", n,
                 r.get("matmul_peak_gflops").asDouble());
+        if (r.has("matmul_peak_gflops_float16")) {
+            System.out.printf(Locale.ROOT, "fp16 matmul peak: %.1f GFLOP/s (the transformer's MFU is against it)%n",
+                    r.get("matmul_peak_gflops_float16").asDouble());
+        }
         System.out.printf(Locale.ROOT, "bundle %.1f MB %s in %.2f s%n", r.get("bundle_mb").asDouble(),
                 r.get("loaded_from_file").asBoolean() ? "written and loaded" : "initialised in memory",
                 r.get("load_s").asDouble());

@@ -1,10 +1,12 @@
 package ai.hypnos.cli.bench;
 
 import ai.djl.Device;
+import ai.djl.util.cuda.CudaUtils;
 import ai.hypnos.core.modality.SignalType;
 import ai.hypnos.core.safetensors.SafetensorsDtype;
 import ai.hypnos.core.synth.CohortSpec;
 import ai.hypnos.core.synth.Site;
+import ai.hypnos.embed.Devices;
 import ai.hypnos.embed.Precision;
 import ai.hypnos.core.synth.SyntheticCohort;
 import ai.hypnos.tokenizer.SignalTokenizer;
@@ -22,6 +24,9 @@ import ai.hypnos.train.shard.ShardBuilder;
 import ai.hypnos.train.shard.ShardFiles;
 import ai.hypnos.train.shard.TokenShard;
 import ai.hypnos.train.shard.TokenizerSet;
+import ai.hypnos.transformer.bench.FlopModel;
+import ai.hypnos.transformer.bench.TransformerBenchmark;
+import ai.hypnos.transformer.nn.OpCounter;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
@@ -45,7 +50,9 @@ import picocli.CommandLine.Option;
  *       are counted);</li>
  *   <li>pretraining on those shards for a preset: tokens (modality-seconds) per second of the
  *       whole loop (data, masks, forward, backward, AdamW; the final checkpoint is timed apart,
- *       with the run's last step), peak resident memory, and resident
+ *       with the run's last step), MFU against the matmul peak of the run's precision measured
+ *       first, the model's NDArray ops per step (counted on the last step), device memory in use
+ *       on a GPU, peak resident memory, and resident
  *       memory at every step of a longer run (first, middle, last and the least-squares slope
  *       in MiB per 100 steps): flat means no leak.</li>
  * </ol>
@@ -179,8 +186,14 @@ final class BenchTrainCommand implements Callable<Integer> {
         // Timed: from the end of step 2 to the end of step `steps` (logged, so its losses and
         // gradient norm come back to the host: the device has finished its work). The run's last
         // step also writes the final checkpoint; it is timed on its own, not as a training step.
+        Device dev = Devices.parse(device);
+        double peak = TransformerBenchmark.matmulPeakGflops(dev, Precision.parse(precision).dataType());
         long[] timing = new long[4];
+        double[] deviceMemoryMb = {Double.NaN};
+        double gflopPerStep;
+        long ops;
         try (Pretrainer p = Pretrainer.open(ConfigLoader.load(null, sets), false)) {
+            gflopPerStep = new FlopModel(p.model().config()).trainingStep(batch, context) / 1e9;
             p.run(step -> {
                 if (step == 2) {
                     timing[0] = System.nanoTime();
@@ -188,8 +201,18 @@ final class BenchTrainCommand implements Callable<Integer> {
                 } else if (step == steps) {
                     timing[2] = System.nanoTime();
                     timing[3] = cpuNanos();
+                    if (dev.isGpu()) {
+                        // libtorch's caching allocator keeps its largest reservation: an upper bound of the peak
+                        deviceMemoryMb[0] = CudaUtils.getGpuMemory(dev).getUsed() / 1048576.0;
+                    }
+                    // The model's ops are counted on the last step only (counting walks every block's arrays).
+                    OpCounter.reset();
+                    OpCounter.setEnabled(true);
                 }
             });
+        } finally {
+            ops = OpCounter.reset();
+            OpCounter.setEnabled(false);
         }
         double lastStep = (System.nanoTime() - timing[2]) / 1e9;
         double wall = (timing[2] - timing[0]) / 1e9;
@@ -205,6 +228,13 @@ final class BenchTrainCommand implements Callable<Integer> {
         r.put("seconds_per_step", wall / (steps - 2));
         r.put("cpu_seconds_per_step", cpu / (steps - 2));
         r.put("tokens_per_s", tokens / wall);
+        r.put("gflop_per_step", gflopPerStep);
+        r.put("matmul_peak_gflops", peak);
+        r.put("mfu", gflopPerStep * (steps - 2) / wall / peak);
+        r.put("model_ops_per_step", ops);
+        if (!Double.isNaN(deviceMemoryMb[0])) {
+            r.put("device_memory_in_use_mb", deviceMemoryMb[0]);
+        }
         r.put("last_step_with_checkpoint_s", lastStep);
         r.put("peak_rss_mib", ProcessMemory.peakRssMiB());
         if (logEvery == 1) {
