@@ -18,11 +18,11 @@ import ai.hypnos.embed.bundle.RandomBundle;
 import ai.hypnos.embed.pipeline.ModalityBinding;
 import ai.hypnos.embed.stream.EmbeddingStream;
 import ai.hypnos.embed.stream.StreamOptions;
-import ai.hypnos.tokenizer.TokenizerConfig;
+import ai.hypnos.nn.MatmulPeak;
 import ai.hypnos.tokenizer.TokenizerPreset;
+import ai.hypnos.tokenizer.bench.TokenizerFlops;
 import ai.hypnos.transformer.Preset;
 import ai.hypnos.transformer.bench.FlopModel;
-import ai.hypnos.transformer.bench.TransformerBenchmark;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -100,10 +100,10 @@ public final class BenchEmbedCommand implements Callable<Integer> {
         out.put("cores", Runtime.getRuntime().availableProcessors());
         // Tokenizers always run in float32; the transformer in the asked precision: one peak each.
         DataType transformerType = Precision.parse(precision).dataType();
-        double peak = TransformerBenchmark.matmulPeakGflops(dev);
+        double peak = MatmulPeak.gflops(dev, DataType.FLOAT32);
         double transformerPeak = transformerType == DataType.FLOAT32 ? peak
-                : TransformerBenchmark.matmulPeakGflops(dev, transformerType);
-        out.put("matmul_peak_n", TransformerBenchmark.peakMatmulSize(dev, DataType.FLOAT32));
+                : MatmulPeak.gflops(dev, transformerType);
+        out.put("matmul_peak_n", MatmulPeak.size(dev, DataType.FLOAT32));
         out.put("matmul_peak_gflops", peak);
         if (transformerType != DataType.FLOAT32) {
             out.put("matmul_peak_gflops_" + transformerType.name().toLowerCase(Locale.ROOT), transformerPeak);
@@ -178,7 +178,7 @@ public final class BenchEmbedCommand implements Callable<Integer> {
         double tokenizerFlops = 0;
         for (ModalityBinding b : model.bindings()) {
             if (e.isPresent(b.name())) {
-                tokenizerFlops += encoderFlopsPerSecond(b.tokenizer().config()) * e.seconds();
+                tokenizerFlops += TokenizerFlops.encodePerSecond(b.tokenizer().config()) * e.seconds();
             }
         }
         out.put("present_modalities", m);
@@ -228,27 +228,6 @@ public final class BenchEmbedCommand implements Callable<Integer> {
         out.put("stream_p99_ms", steady[Math.min(steady.length - 1, (int) Math.ceil(0.99 * steady.length) - 1)]);
         out.put("stream_first_minute_release_ms", ms[Math.min(60, ms.length - 1)]);
         out.put("stream_max_buffered", maxBuffered);
-    }
-
-    /**
-     * Multiply-adds ×2 of the tokenizer's encoder per second of signal: SEANet convs, project_in
-     * and the nearest-code search of every RVQ level (the useful work of encoding).
-     */
-    static double encoderFlopsPerSecond(TokenizerConfig c) {
-        double len = c.hopLength();
-        double ch = c.nFilters;
-        double f = 2.0 * c.kernelSize * c.inChannels * ch * len;
-        for (int r : c.ratios) {
-            for (int j = 0; j < c.nResidualLayers; j++) {
-                f += 2.0 * 3 * ch * (ch / 2) * len + 2.0 * (ch / 2) * ch * len;
-            }
-            f += 2.0 * (2 * r) * ch * (2 * ch) * (len / r);
-            ch *= 2;
-            len /= r;
-        }
-        f += 2.0 * c.lastKernelSize * ch * c.embedDim * len;
-        f += 2.0 * c.embedDim * c.codebookDim + c.numQuantizers * 2.0 * c.codebookDim * c.codebookSize;
-        return f;
     }
 
     private static void resetPeaks() {

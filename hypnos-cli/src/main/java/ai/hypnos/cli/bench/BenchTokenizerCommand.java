@@ -77,6 +77,8 @@ final class BenchTokenizerCommand implements Callable<Integer> {
         System.out.printf(Locale.ROOT, "%nhypnos bench tokenizer: preset %s, %s (%,d parameters), %s, %d threads%n",
                 r.get("preset").asText(), r.get("signal").asText(), r.get("parameters").asLong(), r.get("device").asText(),
                 r.get("threads").asInt());
+        System.out.printf(Locale.ROOT, "fp32 matmul peak (%d^3 through DJL): %.1f GFLOP/s; MFU below is against it%n",
+                r.get("matmul_peak_n").asInt(), r.get("matmul_peak_gflops").asDouble());
         JsonNode peerNode = r.path("peer");
         if (peerNode.has("skipped")) {
             System.out.println("peer: " + peerNode.get("skipped").asText());
@@ -85,8 +87,9 @@ final class BenchTokenizerCommand implements Callable<Integer> {
         if (e != null) {
             System.out.printf(Locale.ROOT, "%n(a) encode %,d s of signal (chunks of %d s)%n", e.get("seconds").asInt(), e.get("chunk_tokens").asInt());
             System.out.printf(Locale.ROOT, "%-28s %9s %14s%n", "implementation", "wall s", "signal s / s");
-            System.out.printf(Locale.ROOT, "%-28s %9.2f %,14.0f%n", "hypnos (Java, DJL)", e.get("wall_s").asDouble(),
-                    e.get("signal_seconds_per_s").asDouble());
+            System.out.printf(Locale.ROOT, "%-28s %9.2f %,14.0f   (%.1f GFLOP, MFU %.1f %%)%n", "hypnos (Java, DJL)",
+                    e.get("wall_s").asDouble(), e.get("signal_seconds_per_s").asDouble(), e.get("gflop").asDouble(),
+                    100 * e.get("mfu").asDouble());
             JsonNode pe = peerNode.path("encode");
             if (!pe.isMissingNode()) {
                 System.out.printf(Locale.ROOT, "%-28s %9.2f %,14.0f%n", "PyTorch " + peerNode.get("torch").asText(),
@@ -101,7 +104,8 @@ final class BenchTokenizerCommand implements Callable<Integer> {
             System.out.printf(Locale.ROOT, "%n(b) training step, batch %d x %d s (median of %d)%n", t.get("batch").asInt(),
                     t.get("seconds").asInt(), t.get("steps").asInt());
             System.out.printf(Locale.ROOT, "%-28s %9s%n", "implementation", "step s");
-            System.out.printf(Locale.ROOT, "%-28s %9.3f%n", "hypnos (Java, DJL)", t.get("step_s").asDouble());
+            System.out.printf(Locale.ROOT, "%-28s %9.3f   (%.2f GFLOP, MFU %.1f %%)%n", "hypnos (Java, DJL)",
+                    t.get("step_s").asDouble(), t.get("gflop_per_step").asDouble(), 100 * t.get("mfu").asDouble());
             JsonNode pt = peerNode.path("train");
             if (!pt.isMissingNode()) {
                 System.out.printf(Locale.ROOT, "%-28s %9.3f%n", "PyTorch", pt.get("step_s").asDouble());

@@ -9,6 +9,7 @@ import ai.hypnos.core.synth.Site;
 import ai.hypnos.embed.Devices;
 import ai.hypnos.embed.Precision;
 import ai.hypnos.core.synth.SyntheticCohort;
+import ai.hypnos.nn.MatmulPeak;
 import ai.hypnos.tokenizer.SignalTokenizer;
 import ai.hypnos.tokenizer.TokenizerPreset;
 import ai.hypnos.tokenizer.io.TokenizerBundle;
@@ -25,7 +26,6 @@ import ai.hypnos.train.shard.ShardFiles;
 import ai.hypnos.train.shard.TokenShard;
 import ai.hypnos.train.shard.TokenizerSet;
 import ai.hypnos.transformer.bench.FlopModel;
-import ai.hypnos.transformer.bench.TransformerBenchmark;
 import ai.hypnos.transformer.nn.OpCounter;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -187,7 +187,7 @@ final class BenchTrainCommand implements Callable<Integer> {
         // gradient norm come back to the host: the device has finished its work). The run's last
         // step also writes the final checkpoint; it is timed on its own, not as a training step.
         Device dev = Devices.parse(device);
-        double peak = TransformerBenchmark.matmulPeakGflops(dev, Precision.parse(precision).dataType());
+        double peak = MatmulPeak.gflops(dev, Precision.parse(precision).dataType());
         long[] timing = new long[4];
         double[] deviceMemoryMb = {Double.NaN};
         double gflopPerStep;

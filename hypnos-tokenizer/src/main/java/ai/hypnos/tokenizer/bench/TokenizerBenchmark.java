@@ -1,10 +1,13 @@
 package ai.hypnos.tokenizer.bench;
 
 import ai.djl.Device;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.util.cuda.CudaUtils;
 import ai.hypnos.core.modality.SignalType;
 import ai.hypnos.core.npy.Npy;
 import ai.hypnos.core.npy.NpyArray;
 import ai.hypnos.core.safetensors.SafetensorsDtype;
+import ai.hypnos.nn.MatmulPeak;
 import ai.hypnos.tokenizer.Rng;
 import ai.hypnos.tokenizer.SignalTokenizer;
 import ai.hypnos.tokenizer.TokenizerConfig;
@@ -37,6 +40,8 @@ import org.slf4j.LoggerFactory;
  *   <li><b>train</b>: median time of a training step on a batch (default 16 × 10 s, DESIGN §11):
  *       forward, EMA codebook updates, L1 + spectral + commitment, backward, clipping, AdamW.
  * </ol>
+ * Both with MFU ({@link TokenizerFlops} against the float32 {@link MatmulPeak} measured first)
+ * and, on a GPU, the device memory in use.
  * and the same in PyTorch from Python ({@code bench/tokenizer/peer_torch.py}) on the same
  * weights (written to a bundle-layout file), the same night and the same batch shape, in the
  * same run and with the same number of threads. Reports the ratios (target ≤ 1.3) and how many
@@ -67,6 +72,10 @@ public final class TokenizerBenchmark {
         r.put("device", o.device().toString());
         r.put("threads", threads);
         r.set("config", JSON.valueToTree(cfg.toKwargs()));
+        // Tokenizers always run in float32: MFU is against the float32 matmul peak of this device, this run.
+        double peak = MatmulPeak.gflops(o.device(), DataType.FLOAT32);
+        r.put("matmul_peak_n", MatmulPeak.size(o.device(), DataType.FLOAT32));
+        r.put("matmul_peak_gflops", peak);
         Path work = Files.createTempDirectory("hypnos-bench-tokenizer");
         try {
             float[] night = SyntheticSignals.generate(o.signal(), cfg.sampleRate, o.seconds(), new Rng(o.seed()));
@@ -91,11 +100,15 @@ public final class TokenizerBenchmark {
                     e.put("chunk_tokens", o.chunkTokens());
                     e.put("wall_s", wall);
                     e.put("signal_seconds_per_s", o.seconds() / wall);
+                    double gflop = TokenizerFlops.encodePerSecond(cfg) * o.seconds() / 1e9;
+                    e.put("gflop", gflop);
+                    e.put("mfu", gflop / wall / peak);
                     e.put("rss_growth_mb", (residentKb() - rss0) / 1024.0);
+                    putDeviceMemory(e, o.device());
                     LOG.info("encoded {} s in {} s", o.seconds(), wall);
                 }
                 if (o.train()) {
-                    r.set("train", trainTiming(tok, night));
+                    r.set("train", trainTiming(tok, night, peak));
                 }
             }
             if (o.peer()) {
@@ -109,7 +122,7 @@ public final class TokenizerBenchmark {
         return r;
     }
 
-    private ObjectNode trainTiming(SignalTokenizer tok, float[] night) {
+    private ObjectNode trainTiming(SignalTokenizer tok, float[] night, double peak) {
         TrainingConfig tc = o.preset().training().withBatch(o.batch(), o.trainSeconds()).withSchedule(1e-4, 0);
         SignalSet data = SignalSet.of(List.of(night), "benchmark night");
         List<Double> times = new ArrayList<>();
@@ -129,7 +142,22 @@ public final class TokenizerBenchmark {
         n.put("steps", times.size());
         n.put("step_s", median(times));
         n.put("loss", loss);
+        double gflop = TokenizerFlops.trainingStep(tok.config(), o.batch(), o.trainSeconds()) / 1e9;
+        n.put("gflop_per_step", gflop);
+        n.put("mfu", gflop / median(times) / peak);
+        putDeviceMemory(n, o.device());
         return n;
+    }
+
+    /**
+     * On a GPU, the device memory in use after the work (MB): the CUDA context plus what
+     * libtorch's caching allocator holds; it keeps its largest reservation, so this bounds the
+     * peak from above (DJL exposes no allocator statistics).
+     */
+    private static void putDeviceMemory(ObjectNode r, Device device) {
+        if (device.isGpu()) {
+            r.put("device_memory_in_use_mb", CudaUtils.getGpuMemory(device).getUsed() / 1048576.0);
+        }
     }
 
     private JsonNode peer(Path weights, Path night, Path work, int threads, int[][] ours) throws IOException, InterruptedException {

@@ -8,6 +8,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import ai.hypnos.nn.HostData;
+import ai.hypnos.nn.MatmulPeak;
 import ai.hypnos.transformer.ModalityLayout;
 import ai.hypnos.transformer.Preset;
 import ai.hypnos.transformer.RqTransformer;
@@ -107,10 +108,10 @@ public final class TransformerBenchmark {
         out.put("data_type", o.dataType().toString());
         out.put("threads", intraOpThreads());
         out.put("parameters", ai.hypnos.transformer.weights.ParameterLayout.of(config).parameterCount());
-        double peak = matmulPeakGflops(o.device(), o.dataType());
+        double peak = MatmulPeak.gflops(o.device(), o.dataType());
         out.put("matmul_peak_gflops", peak);
-        out.put("matmul_peak_n", peakMatmulSize(o.device(), o.dataType()));
-        LOG.info("{} matmul peak ({}^3 through DJL): {} GFLOP/s", o.dataType(), peakMatmulSize(o.device(),
+        out.put("matmul_peak_n", MatmulPeak.size(o.device(), o.dataType()));
+        LOG.info("{} matmul peak ({}^3 through DJL): {} GFLOP/s", o.dataType(), MatmulPeak.size(o.device(),
                 o.dataType()), String.format("%.1f", peak));
         Path bundle = o.save();
         boolean peer = o.peer() && o.dataType() == DataType.FLOAT32;
@@ -140,59 +141,6 @@ public final class TransformerBenchmark {
                     + " runs across devices instead");
         }
         return out;
-    }
-
-    /** The machine's practical float32 matmul peak ({@link #matmulPeakGflops(Device, DataType)}). */
-    public static double matmulPeakGflops(Device device) {
-        return matmulPeakGflops(device, DataType.FLOAT32);
-    }
-
-    /**
-     * The matmul size {@link #matmulPeakGflops(Device, DataType)} uses: 8192 on a GPU, 2048 on
-     * a CPU, 512 for float16 on a CPU.
-     */
-    public static int peakMatmulSize(Device device, DataType dataType) {
-        if (device.isGpu()) {
-            return 8192;
-        }
-        return dataType == DataType.FLOAT16 ? 512 : 2048;
-    }
-
-    /** Matmuls per timed run: on a GPU several, so that one synchronising read is amortised. */
-    static int peakMatmulRepeats(Device device) {
-        return device.isGpu() ? 10 : 1;
-    }
-
-    /**
-     * Best of 6 timed runs of n³ matmuls in {@code dataType} ({@link #peakMatmulSize}): the
-     * practical peak of that precision. On an H100 a 2048³ float16 matmul takes ~25 µs, less
-     * than the launch and the read that waits for it, so the peak came out far too low (MFU
-     * above 100 %); a GPU now runs 10 matmuls of 8192³ per timed run. float16 on a CPU uses 512³:
-     * libtorch 2.7.1's CPU float16 matmul runs at ~2 GFLOP/s (30× below float32 on the
-     * development machine), where 2048³ would take minutes.
-     */
-    public static double matmulPeakGflops(Device device, DataType dataType) {
-        int n = peakMatmulSize(device, dataType);
-        int repeats = peakMatmulRepeats(device);
-        double best = 0;
-        try (NDManager m = NDManager.newBaseManager(device)) {
-            NDArray a = m.randomNormal(new Shape(n, n)).toType(dataType, false);
-            NDArray b = m.randomNormal(new Shape(n, n)).toType(dataType, false);
-            for (int r = 0; r < 6; r++) {
-                long t0 = System.nanoTime();
-                try (NDManager run = m.newSubManager()) {
-                    NDArray c = null;
-                    for (int i = 0; i < repeats; i++) {
-                        c = a.matMul(b);
-                        c.attach(run);
-                    }
-                    c.getFloat(0, 0); // waits for the device: its queue runs in order
-                }
-                double s = (System.nanoTime() - t0) / 1e9;
-                best = Math.max(best, repeats * 2.0 * n * n * n / s / 1e9);
-            }
-        }
-        return best;
     }
 
     private ObjectNode embed(RqTransformer model, FlopModel flops, double peak) {
