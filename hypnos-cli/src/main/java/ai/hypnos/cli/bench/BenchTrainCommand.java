@@ -1,7 +1,6 @@
 package ai.hypnos.cli.bench;
 
 import ai.djl.Device;
-import ai.djl.util.cuda.CudaUtils;
 import ai.hypnos.core.modality.SignalType;
 import ai.hypnos.core.safetensors.SafetensorsDtype;
 import ai.hypnos.core.synth.CohortSpec;
@@ -9,6 +8,7 @@ import ai.hypnos.core.synth.Site;
 import ai.hypnos.embed.Devices;
 import ai.hypnos.embed.Precision;
 import ai.hypnos.core.synth.SyntheticCohort;
+import ai.hypnos.nn.DeviceMemory;
 import ai.hypnos.nn.MatmulPeak;
 import ai.hypnos.tokenizer.SignalTokenizer;
 import ai.hypnos.tokenizer.TokenizerPreset;
@@ -201,10 +201,7 @@ final class BenchTrainCommand implements Callable<Integer> {
                 } else if (step == steps) {
                     timing[2] = System.nanoTime();
                     timing[3] = cpuNanos();
-                    if (dev.isGpu()) {
-                        // libtorch's caching allocator keeps its largest reservation: an upper bound of the peak
-                        deviceMemoryMb[0] = CudaUtils.getGpuMemory(dev).getUsed() / 1048576.0;
-                    }
+                    deviceMemoryMb[0] = DeviceMemory.inUseMb(dev); // NaN on a CPU; an upper bound of the peak on a GPU
                     // The model's ops are counted on the last step only (counting walks every block's arrays).
                     OpCounter.reset();
                     OpCounter.setEnabled(true);

@@ -2,11 +2,11 @@ package ai.hypnos.tokenizer.bench;
 
 import ai.djl.Device;
 import ai.djl.ndarray.types.DataType;
-import ai.djl.util.cuda.CudaUtils;
 import ai.hypnos.core.modality.SignalType;
 import ai.hypnos.core.npy.Npy;
 import ai.hypnos.core.npy.NpyArray;
 import ai.hypnos.core.safetensors.SafetensorsDtype;
+import ai.hypnos.nn.DeviceMemory;
 import ai.hypnos.nn.MatmulPeak;
 import ai.hypnos.tokenizer.Rng;
 import ai.hypnos.tokenizer.SignalTokenizer;
@@ -149,14 +149,10 @@ public final class TokenizerBenchmark {
         return n;
     }
 
-    /**
-     * On a GPU, the device memory in use after the work (MB): the CUDA context plus what
-     * libtorch's caching allocator holds; it keeps its largest reservation, so this bounds the
-     * peak from above (DJL exposes no allocator statistics).
-     */
+    /** On a GPU, the device memory in use after the work ({@link DeviceMemory}: an upper bound of its peak). */
     private static void putDeviceMemory(ObjectNode r, Device device) {
         if (device.isGpu()) {
-            r.put("device_memory_in_use_mb", CudaUtils.getGpuMemory(device).getUsed() / 1048576.0);
+            r.put("device_memory_in_use_mb", DeviceMemory.inUseMb(device));
         }
     }
 

@@ -7,6 +7,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
+import ai.hypnos.nn.DeviceMemory;
 import ai.hypnos.nn.HostData;
 import ai.hypnos.nn.MatmulPeak;
 import ai.hypnos.transformer.ModalityLayout;
@@ -416,15 +417,11 @@ public final class TransformerBenchmark {
         return Double.NaN;
     }
 
-    /**
-     * On a GPU, the device memory in use after a workload (MB): the CUDA context plus what
-     * libtorch's caching allocator holds, which keeps its largest reservation, so this is an upper
-     * bound of the workload's peak (DJL exposes no allocator statistics).
-     */
+    /** On a GPU, the device memory in use after a workload ({@link DeviceMemory}: an upper bound of its peak). */
     private static void putDeviceMemory(ObjectNode r, RqTransformer model) {
         Device d = model.parameters().manager().getDevice();
         if (d.isGpu()) {
-            r.put("device_memory_in_use_mb", ai.djl.util.cuda.CudaUtils.getGpuMemory(d).getUsed() / 1048576.0);
+            r.put("device_memory_in_use_mb", DeviceMemory.inUseMb(d));
         }
     }
 
