@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.stream.IntStream;
 
 /**
  * The last stage: the temporal transformer over a night's tokens in non-overlapping chunks, as
@@ -96,7 +97,8 @@ public final class ChunkedEmbedder {
         /**
          * Stores {@code count} values (whole rows of width D) from {@code values[offset]}, starting
          * at second {@code firstSecond} of array {@code index}: modality {@code index} (present
-         * ones only), or the mean when {@code index} is the number of modalities.
+         * ones only), or the mean when {@code index} is the number of modalities. Called from
+         * several threads at once for different arrays, never for the same one.
          */
         void write(int index, int firstSecond, float[] values, int offset, int count);
     }
@@ -125,8 +127,15 @@ public final class ChunkedEmbedder {
      * Turns chunk outputs into per-modality rows and their mean (handed to a {@link RowStore}),
      * and the 30-s epoch means. The mean and the epochs are computed from the float32 values and
      * rounded to the output type last.
+     *
+     * <p>The modalities' rows are written, and the mean computed over blocks of columns, in
+     * parallel (the common fork-join pool): on a GPU this host work runs while the device computes
+     * the next chunk and took about as long as the device's pass (docs/benchmarks.md). Every value
+     * is computed by the same operations in the same order as on one thread.
      */
     public static final class Assembler implements ChunkSink {
+        /** Columns of the mean per parallel task. */
+        private static final int MEAN_BLOCK = 1 << 16;
         private final boolean[] presence;
         private final int seconds;
         private final int dim;
@@ -134,6 +143,7 @@ public final class ChunkedEmbedder {
         private final RowStore rows;
         private final double[] epochSums;
         private final int presentCount;
+        private float[] meanRows = new float[0];
 
         /** An assembler that keeps everything in memory, for {@link #finish}. */
         public Assembler(boolean[] presence, int seconds, int dim, OutputType type) {
@@ -157,23 +167,26 @@ public final class ChunkedEmbedder {
 
         @Override
         public void accept(int start, int length, float[] z) {
-            float[] meanRows = new float[length * dim];
-            for (int i = 0; i < presence.length; i++) {
-                if (!presence[i]) {
-                    continue;
-                }
-                int base = i * length * dim;
-                rows.write(i, start, z, base, length * dim);
-                for (int j = 0; j < length * dim; j++) {
-                    meanRows[j] += z[base + j];
-                }
+            int n = length * dim;
+            int[] present = IntStream.range(0, presence.length).filter(i -> presence[i]).toArray();
+            IntStream.of(present).parallel().forEach(i -> rows.write(i, start, z, i * n, n));
+            if (meanRows.length != n) {
+                meanRows = new float[n]; // reused: a chunk's worth is a humongous allocation for the collector
             }
+            float[] mean = meanRows; // all zero when no modality is present
             if (presentCount > 0) {
-                for (int j = 0; j < meanRows.length; j++) {
-                    meanRows[j] /= presentCount;
-                }
+                int blocks = (n + MEAN_BLOCK - 1) / MEAN_BLOCK;
+                IntStream.range(0, blocks).parallel().forEach(b -> {
+                    for (int j = b * MEAN_BLOCK; j < Math.min(n, (b + 1) * MEAN_BLOCK); j++) {
+                        float sum = 0;
+                        for (int i : present) {
+                            sum += z[i * n + j];
+                        }
+                        mean[j] = sum / presentCount;
+                    }
+                });
             }
-            rows.write(presence.length, start, meanRows, 0, meanRows.length);
+            rows.write(presence.length, start, mean, 0, n);
             int epochs = epochSums.length / dim;
             for (int r = 0; r < length; r++) {
                 int e = (start + r) / Embeddings.EPOCH_SECONDS;
@@ -181,7 +194,7 @@ public final class ChunkedEmbedder {
                     break;
                 }
                 for (int c = 0; c < dim; c++) {
-                    epochSums[e * dim + c] += meanRows[r * dim + c];
+                    epochSums[e * dim + c] += mean[r * dim + c];
                 }
             }
         }

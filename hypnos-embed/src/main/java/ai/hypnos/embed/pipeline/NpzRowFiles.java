@@ -25,7 +25,8 @@ final class NpzRowFiles implements ChunkedEmbedder.RowStore, AutoCloseable {
     private final OutputType type;
     private final Path[] files;
     private final FileChannel[] channels;
-    private ByteBuffer buffer = ByteBuffer.allocate(0);
+    /** One per array: {@link #write} runs concurrently for different arrays. */
+    private final ByteBuffer[] buffers;
 
     /**
      * @param presence present modalities (files are made for these and for the mean)
@@ -36,6 +37,7 @@ final class NpzRowFiles implements ChunkedEmbedder.RowStore, AutoCloseable {
         this.type = type;
         this.files = new Path[presence.length + 1];
         this.channels = new FileChannel[presence.length + 1];
+        this.buffers = new ByteBuffer[presence.length + 1];
         Path dir = nextTo.toAbsolutePath().getParent();
         String stem = "." + nextTo.getFileName() + ".";
         try {
@@ -54,14 +56,17 @@ final class NpzRowFiles implements ChunkedEmbedder.RowStore, AutoCloseable {
     @Override
     public void write(int index, int firstSecond, float[] values, int offset, int count) {
         int item = type == OutputType.FLOAT16 ? 2 : 4;
-        if (buffer.capacity() < count * item) {
+        ByteBuffer buffer = buffers[index];
+        if (buffer == null || buffer.capacity() < count * item) {
             buffer = ByteBuffer.allocate(count * item).order(ByteOrder.LITTLE_ENDIAN);
+            buffers[index] = buffer;
         }
         buffer.clear();
         if (type == OutputType.FLOAT16) {
             for (int i = 0; i < count; i++) {
-                buffer.putShort(Float16.fromFloat(values[offset + i]));
+                buffer.putShort(2 * i, Float16.fromFloat(values[offset + i]));
             }
+            buffer.position(count * item);
         } else {
             buffer.asFloatBuffer().put(values, offset, count);
             buffer.position(count * item);
