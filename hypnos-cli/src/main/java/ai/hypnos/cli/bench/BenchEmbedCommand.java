@@ -2,19 +2,23 @@ package ai.hypnos.cli.bench;
 
 import ai.djl.Device;
 import ai.djl.ndarray.types.DataType;
+import ai.hypnos.core.numeric.Float16;
 import ai.hypnos.core.recording.SignalInfo;
 import ai.hypnos.core.safetensors.SafetensorsDtype;
 import ai.hypnos.embed.Devices;
 import ai.hypnos.embed.EmbedOptions;
+import ai.hypnos.embed.EmbeddingMatrix;
 import ai.hypnos.embed.Embeddings;
 import ai.hypnos.embed.Hypnos;
 import ai.hypnos.embed.HypnosModel;
 import ai.hypnos.embed.LoadOptions;
+import ai.hypnos.embed.OutputType;
 import ai.hypnos.embed.Precision;
 import ai.hypnos.embed.TokenizedRecording;
 import ai.hypnos.embed.bundle.Bundle;
 import ai.hypnos.embed.bundle.BundleWriter;
 import ai.hypnos.embed.bundle.RandomBundle;
+import ai.hypnos.embed.pipeline.ChunkedEmbedder;
 import ai.hypnos.embed.pipeline.ModalityBinding;
 import ai.hypnos.embed.stream.EmbeddingStream;
 import ai.hypnos.embed.stream.StreamOptions;
@@ -30,10 +34,14 @@ import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.ShortBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Locale;
+import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -195,6 +203,55 @@ public final class BenchEmbedCommand implements Callable<Integer> {
         out.put("peak_heap_mb", peakHeapMb());
         out.put("peak_rss_mb", procStatusMb("VmHWM"));
         out.put("output_mb", (double) e.dim() * e.seconds() * (m + 1) * (e.outputType().numpyName().equals("float16") ? 2 : 4) / 1e6);
+        out.put("output_type", e.outputType().numpyName());
+        hostWorkPerChunk(model.modalities().size(), e.dim(), e.outputType(), out);
+    }
+
+    /**
+     * The host's work per transformer chunk, timed alone on a synthetic chunk of this model's
+     * shape: widening a float16 output to float32 (what a GPU's fp16 pass costs the host) and the
+     * {@code Assembler} (rows in the output type, mean, epochs). On a GPU both overlap the next
+     * chunk's device work (docs/gpu.md), so each must stay below the device's time per chunk.
+     * Median over the 14 full chunks of an 8-h night, in a second pass after a warm-up pass; the
+     * rows go to chunk-sized matrices (a night's are zeroed, so touched, when they are made).
+     */
+    private void hostWorkPerChunk(int m, int d, OutputType type, ObjectNode out) {
+        int n = m * chunkTokens * d;
+        int chunks = Math.max(1, 28_800 / chunkTokens);
+        float[] z = new float[n];
+        ShortBuffer half = ByteBuffer.allocateDirect(2 * n).order(ByteOrder.nativeOrder()).asShortBuffer();
+        SplittableRandom r = new SplittableRandom(seed);
+        for (int i = 0; i < n; i++) {
+            z[i] = (float) (r.nextDouble() * 4 - 2);
+            half.put(i, Float16.fromFloat(z[i]));
+        }
+        boolean[] presence = new boolean[m];
+        Arrays.fill(presence, true);
+        EmbeddingMatrix[] rows = new EmbeddingMatrix[m + 1];
+        for (int i = 0; i <= m; i++) {
+            rows[i] = EmbeddingMatrix.zeros(chunkTokens, d, type);
+        }
+        ChunkedEmbedder.RowStore store = (index, firstSecond, values, offset, count) ->
+                rows[index].set((firstSecond % chunkTokens) * d, values, offset, count);
+        double[] widen = new double[chunks];
+        double[] assemble = new double[chunks];
+        float[] widened = new float[n];
+        for (int pass = 0; pass < 2; pass++) {
+            ChunkedEmbedder.Assembler a = new ChunkedEmbedder.Assembler(presence, chunks * chunkTokens, d, type, store);
+            for (int c = 0; c < chunks; c++) {
+                long t0 = System.nanoTime();
+                Float16.toFloats(half, widened, 0, n);
+                long t1 = System.nanoTime();
+                a.accept(c * chunkTokens, chunkTokens, z);
+                long t2 = System.nanoTime();
+                widen[c] = (t1 - t0) / 1e6;
+                assemble[c] = (t2 - t1) / 1e6;
+            }
+        }
+        Arrays.sort(widen);
+        Arrays.sort(assemble);
+        out.put("host_widen_fp16_ms_per_chunk", widen[chunks / 2]);
+        out.put("host_assembler_ms_per_chunk", assemble[chunks / 2]);
     }
 
     private void stream(HypnosModel model, ObjectNode out) {
@@ -295,6 +352,10 @@ public final class BenchEmbedCommand implements Callable<Integer> {
         System.out.printf(Locale.ROOT, "peak heap %.0f MB, peak RSS %.0f MB (output arrays %.0f MB; RSS at the start, "
                 + "with the model loaded: %.0f MB)%n", r.get("peak_heap_mb").asDouble(), r.get("peak_rss_mb").asDouble(),
                 r.get("output_mb").asDouble(), r.get("rss_at_start_mb").asDouble());
+        System.out.printf(Locale.ROOT, "host work per %d-s chunk (median, timed alone): float16 widening %.1f ms, "
+                + "assembler (%s rows, mean, epochs) %.1f ms%n", r.get("chunk_tokens").asInt(),
+                r.get("host_widen_fp16_ms_per_chunk").asDouble(), r.get("output_type").asText(),
+                r.get("host_assembler_ms_per_chunk").asDouble());
         if (r.has("stream_median_ms")) {
             System.out.printf(Locale.ROOT, "stream: %d s pushed, %d emitted; per second median %.2f ms, p99 %.2f ms "
                     + "(after 70 s); first-minute release %.1f ms; max buffered %d%n",
