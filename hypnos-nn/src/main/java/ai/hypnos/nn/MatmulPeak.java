@@ -11,8 +11,8 @@ import ai.djl.ndarray.types.Shape;
  * MFU figure our benchmarks print, measured in the same run as the work it divides.
  *
  * <p>Best of six timed runs of n³ products. On a GPU a run is ten 8192³ products read back once:
- * on an H100 a single 2048³ float16 product takes ~25 µs, less than its launch and the read that
- * waits for it, and gave a peak so low that MFU came out above 100 %. On a CPU a run is one
+ * on an H100 a single 2048³ float16 product should take ~25 µs at the card's peak, less than its
+ * launch and the read that waits for it, and it gave a peak so low that MFU came out above 100 %. On a CPU a run is one
  * 2048³ product, or 512³ in float16: libtorch 2.7.1's CPU float16 matmul runs at ~2 GFLOP/s
  * (30× below float32 on the development machine), where 2048³ would take minutes.
  */

@@ -40,12 +40,11 @@ import org.slf4j.LoggerFactory;
  *   <li><b>train</b>: median time of a training step on a batch (default 16 × 10 s, DESIGN §11):
  *       forward, EMA codebook updates, L1 + spectral + commitment, backward, clipping, AdamW.
  * </ol>
- * Both with MFU ({@link TokenizerFlops} against the float32 {@link MatmulPeak} measured first)
- * and, on a GPU, the device memory in use.
  * and the same in PyTorch from Python ({@code bench/tokenizer/peer_torch.py}) on the same
  * weights (written to a bundle-layout file), the same night and the same batch shape, in the
  * same run and with the same number of threads. Reports the ratios (target ≤ 1.3) and how many
- * of the peer's tokens equal ours.
+ * of the peer's tokens equal ours; for both of our workloads also MFU ({@link TokenizerFlops}
+ * against the float32 {@link MatmulPeak} measured first) and, on a GPU, the device memory in use.
  */
 public final class TokenizerBenchmark {
     private static final Logger LOG = LoggerFactory.getLogger(TokenizerBenchmark.class);
