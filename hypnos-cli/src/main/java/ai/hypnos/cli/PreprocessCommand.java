@@ -111,7 +111,7 @@ final class PreprocessCommand implements Callable<Integer> {
     }
 
     private void write(PreprocessResult result, ChannelResolution channels, PreprocessOptions options) throws Exception {
-        try (NpzWriter npz = NpzWriter.create(out, compress)) {
+        try (NpzWriter npz = NpzWriter.begin(out, compress)) {
             List<String> present = new ArrayList<>();
             for (PreprocessedSignal s : result.signals().values()) {
                 String key = s.modality().key();
@@ -133,6 +133,7 @@ final class PreprocessCommand implements Callable<Integer> {
             npz.put("resolution_report", NpyArray.ofStrings(new String[] {channels.report().toJson()}).reshape());
             List<String> notes = result.notes();
             npz.put("notes", NpyArray.ofStrings(notes.toArray(new String[0]), notes.size()));
+            npz.commit();
         }
     }
 

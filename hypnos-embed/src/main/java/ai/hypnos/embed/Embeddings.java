@@ -201,19 +201,15 @@ public final class Embeddings {
      * (a temporary file renamed over the target; nothing is left behind on failure).
      */
     public void writeNpz(Path target) throws IOException {
-        try (NpzWriter w = NpzWriter.create(target, false)) {
-            try {
-                for (int i = 0; i < perModality.length; i++) {
-                    if (perModality[i] != null) {
-                        w.put(modalities.get(i), perModality[i].toNpy());
-                    }
+        try (NpzWriter w = NpzWriter.begin(target, false)) {
+            for (int i = 0; i < perModality.length; i++) {
+                if (perModality[i] != null) {
+                    w.put(modalities.get(i), perModality[i].toNpy());
                 }
-                w.put("mean", mean.toNpy());
-                writeNpzTail(w, epochs, tokens, seconds, totalK(), presence, modalities, channelIds, report);
-            } catch (IOException | RuntimeException e) {
-                w.abort();
-                throw e;
             }
+            w.put("mean", mean.toNpy());
+            writeNpzTail(w, epochs, tokens, seconds, totalK(), presence, modalities, channelIds, report);
+            w.commit();
         }
     }
 

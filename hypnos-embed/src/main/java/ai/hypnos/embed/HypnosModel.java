@@ -18,6 +18,7 @@ import ai.hypnos.transformer.generate.SamplingOptions;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -125,21 +126,99 @@ public final class HypnosModel implements AutoCloseable {
 
     /**
      * Embeds signals that are already preprocessed (float32 at each modality's rate), by bundle
-     * modality name; no channel report.
+     * modality name; no channel report. Only the modalities {@link EmbedOptions#modalities()}
+     * selects are used, as in {@link #embed(Recording, EmbedOptions)}: the others are left out
+     * before tokenizing, so they neither enter the mean nor shorten the recording.
+     *
+     * @throws IllegalArgumentException when a name is not a modality of the bundle, or none of the
+     *                                  selected modalities is among the signals
      */
     public Embeddings embedSignals(Map<String, float[]> preprocessed, EmbedOptions embedOptions) {
         requireOpen();
-        return embedTokens(pipeline.tokenize(preprocessed, null, List.of(), embedOptions.threads()), embedOptions);
+        return embedTokens(tokenizeSignals(preprocessed, embedOptions), embedOptions);
     }
 
-    /** Embeds tokens (e.g. from a token shard). */
+    /**
+     * Embeds tokens (e.g. from a token shard). Modalities that {@link EmbedOptions#modalities()}
+     * does not select are treated as absent (zero tokens, presence false, channel id 0, what a
+     * recording without them gives). The tokens keep their length: if a left-out modality was the
+     * shortest, the seconds it cut off are not recovered.
+     *
+     * @throws IllegalArgumentException when the tokens are for other modalities, or no selected
+     *                                  modality is present in them
+     */
     public Embeddings embedTokens(TokenizedRecording tokens, EmbedOptions embedOptions) {
         requireOpen();
         if (!tokens.modalities().equals(modalities())) {
             throw new IllegalArgumentException("tokens are for modalities " + tokens.modalities() + ", this model has "
                     + modalities());
         }
-        return ChunkedEmbedder.embed(bundle.model(), tokens, embedOptions.chunkTokens(), embedOptions.outputType());
+        TokenizedRecording chosen = keepSelected(tokens, embedOptions);
+        return ChunkedEmbedder.embed(bundle.model(), chosen, embedOptions.chunkTokens(), embedOptions.outputType());
+    }
+
+    /** {@code tokens} with the modalities the options do not select marked absent. */
+    private TokenizedRecording keepSelected(TokenizedRecording tokens, EmbedOptions embedOptions) {
+        List<String> selected = pipeline.selected(embedOptions).stream().map(ModalityBinding::name).toList();
+        List<String> names = tokens.modalities();
+        boolean[] presence = tokens.presence().clone();
+        List<String> dropped = new ArrayList<>();
+        for (int i = 0; i < names.size(); i++) {
+            if (presence[i] && !selected.contains(names.get(i))) {
+                presence[i] = false;
+                dropped.add(names.get(i));
+            }
+        }
+        if (dropped.isEmpty()) {
+            return tokens;
+        }
+        boolean any = false;
+        for (boolean p : presence) {
+            any |= p;
+        }
+        if (!any) {
+            throw new IllegalArgumentException("none of the selected modalities " + selected
+                    + " is present in the tokens (present: " + dropped + ")");
+        }
+        int[] ks = tokens.numQuantizers();
+        int totalK = tokens.totalK();
+        int[] data = tokens.tokens().clone();
+        int[] channelIds = tokens.channelIds().clone();
+        int offset = 0;
+        for (int i = 0; i < names.size(); i++) {
+            if (!presence[i] && tokens.presence()[i]) {
+                channelIds[i] = 0;
+                for (int s = 0; s < tokens.seconds(); s++) {
+                    java.util.Arrays.fill(data, s * totalK + offset, s * totalK + offset + ks[i], 0);
+                }
+            }
+            offset += ks[i];
+        }
+        List<String> notes = new ArrayList<>(tokens.notes());
+        notes.add("left out (not among the selected modalities " + selected + "): " + dropped);
+        return new TokenizedRecording(names, ks, data, tokens.seconds(), presence, channelIds, tokens.report(), notes);
+    }
+
+    /** The signals of the modalities the options select; every name must be one of the bundle's. */
+    private Map<String, float[]> selectedSignals(Map<String, float[]> preprocessed, EmbedOptions embedOptions) {
+        for (String n : preprocessed.keySet()) {
+            if (!modalities().contains(n)) {
+                throw new IllegalArgumentException("signal for '" + n + "', which is not a modality of this bundle "
+                        + modalities());
+            }
+        }
+        Map<String, float[]> out = new LinkedHashMap<>();
+        for (ModalityBinding b : pipeline.selected(embedOptions)) {
+            float[] x = preprocessed.get(b.name());
+            if (x != null) {
+                out.put(b.name(), x);
+            }
+        }
+        if (out.isEmpty()) {
+            throw new IllegalArgumentException("none of the selected modalities " + embedOptions.modalities()
+                    + " is among the signals given " + preprocessed.keySet());
+        }
+        return out;
     }
 
     /** Resolves and preprocesses a recording: float32 signals at each modality's rate, by modality name. */
@@ -155,10 +234,21 @@ public final class HypnosModel implements AutoCloseable {
         return pipeline.tokenize(p.signals(), p.report(), p.notes(), embedOptions.threads());
     }
 
-    /** Tokenizes preprocessed signals (by modality name). */
+    /** Tokenizes preprocessed signals (by modality name) with the model's default options. */
     public TokenizedRecording tokenizeSignals(Map<String, float[]> preprocessed) {
+        return tokenizeSignals(preprocessed, options.embedDefaults());
+    }
+
+    /**
+     * Tokenizes preprocessed signals (by modality name), only those of the modalities
+     * {@link EmbedOptions#modalities()} selects.
+     *
+     * @throws IllegalArgumentException when a name is not a modality of the bundle, or none of the
+     *                                  selected modalities is among the signals
+     */
+    public TokenizedRecording tokenizeSignals(Map<String, float[]> preprocessed, EmbedOptions embedOptions) {
         requireOpen();
-        return pipeline.tokenize(preprocessed, null, List.of(), options.embedDefaults().threads());
+        return pipeline.tokenize(selectedSignals(preprocessed, embedOptions), null, List.of(), embedOptions.threads());
     }
 
     // ------------------------------------------------------------------ streaming and generation

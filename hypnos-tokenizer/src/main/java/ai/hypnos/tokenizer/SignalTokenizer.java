@@ -33,9 +33,11 @@ import java.util.Set;
  *
  * <p><b>Encoding</b> ({@link #encode(float[])}, {@link #encodeBatch}, {@link #streamingEncoder()})
  * always runs in chunks of {@link #chunkTokens()} frames with the causal state of every layer
- * carried between chunks, so a whole night needs the memory of one chunk, and the streaming
- * encoder, which computes the same chunks, gives exactly the same tokens as the batch encoder
- * (see {@link StreamingEncoder}). Token t depends on samples up to (t+1)·hop: the reference
+ * carried between chunks, so a whole night needs the memory of one chunk — unless the
+ * transformers' attention window is unlimited ({@code window_size} None): then every past token
+ * stays attendable, their keys and values stay cached, and memory grows with the signal (2·D
+ * floats per token per attention layer). The streaming encoder, which computes the same chunks,
+ * gives exactly the same tokens as the batch encoder (see {@link StreamingEncoder}). Token t depends on samples up to (t+1)·hop: the reference
  * pads one token of zeros at the end and drops the first frame; a signal of T samples gives
  * ⌈T/hop⌉ tokens, the last one partly zero-padded when T is not a multiple of hop.
  *
@@ -186,7 +188,8 @@ public final class SignalTokenizer implements AutoCloseable {
 
     /**
      * Tokens of a single-channel signal (preprocessed, at the tokenizer's sample rate):
-     * [⌈T/hop⌉][K]. Runs in bounded memory however long the signal.
+     * [⌈T/hop⌉][K]. Runs in bounded memory however long the signal (with a finite attention
+     * window; see the class comment).
      */
     public int[][] encode(float[] signal) {
         requireSingleChannel();
@@ -425,7 +428,8 @@ public final class SignalTokenizer implements AutoCloseable {
 
     /**
      * Signals [B, C, S·hop] from tokens [B, S, K'] int64 (K' ≤ K: a coarser reconstruction from
-     * the first K' levels), decoded in chunks with carried state (bounded memory).
+     * the first K' levels), decoded in chunks with carried state (bounded memory with a finite
+     * attention window; see the class comment).
      */
     public NDArray decodeBatch(NDArray tokens) {
         Shape s = tokens.getShape();
@@ -508,10 +512,27 @@ public final class SignalTokenizer implements AutoCloseable {
     }
 
     /**
-     * Reconstructions of {@code x} [B, C, T] from the first 1, 2, …, K levels (element k−1 uses k
-     * levels), on whole windows, without touching the codebooks. For metrics and inspection.
+     * The fewest tokens a training window ({@link #trainForward}) may hold: every conv that pads
+     * by reflection needs more inputs than it reflects at the start of a window. The encoder sees
+     * the window plus one appended token, the decoder one frame per token; for the reference's
+     * layout the decoder's first conv (kernel 7) is the limit, 7 tokens.
      */
-    public NDArray[] reconstructByLevels(NDArray x) {
+    public int minimumTrainingTokens() {
+        // Every conv's input length grows with the window, so the first length that fits is the minimum.
+        int tokens = 1;
+        while (!encoder.acceptsSequence((long) (tokens + 1) * hopLength()) || !decoder.acceptsSequence(tokens)) {
+            tokens++;
+        }
+        return tokens;
+    }
+
+    /**
+     * Tokens [B, ⌈T/hop⌉, K] int64 of whole signals {@code x} [B, C, T] in one pass, without
+     * chunks or carried state — the reference's encoder, and the memory of the whole signal. The
+     * chunked encoders compute the same function; libtorch rounds the two shapes' sums differently,
+     * so a near-tie between two codes may go either way (see {@code StreamingEncoderTest}).
+     */
+    NDArray encodeWhole(NDArray x) {
         long batch = x.getShape().get(0);
         NDArray z = encoder.forward(x);
         if (encoderTransformer != null) {
@@ -519,7 +540,15 @@ public final class SignalTokenizer implements AutoCloseable {
         }
         long s = z.getShape().get(1);
         NDArray flat = Scope.run(z, projectIn::forward).reshape(batch * s, config.codebookDim);
-        NDArray idx = quantizer.encode(flat, config.numQuantizers).reshape(batch, s, config.numQuantizers);
+        return quantizer.encode(flat, config.numQuantizers).reshape(batch, s, config.numQuantizers);
+    }
+
+    /**
+     * Reconstructions of {@code x} [B, C, T] from the first 1, 2, …, K levels (element k−1 uses k
+     * levels), on whole windows, without touching the codebooks. For metrics and inspection.
+     */
+    public NDArray[] reconstructByLevels(NDArray x) {
+        NDArray idx = encodeWhole(x);
         NDArray[] out = new NDArray[config.numQuantizers];
         for (int k = 1; k <= config.numQuantizers; k++) {
             NDArray q = quantizer.decode(idx.get(new NDIndex(":, :, :{}", k)));

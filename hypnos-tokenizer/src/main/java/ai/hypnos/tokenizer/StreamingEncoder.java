@@ -30,8 +30,12 @@ import java.util.List;
  * the reference's one token of zeros, so the last (possibly partial) second is tokenized too.
  *
  * <p>Memory stays flat: one chunk of samples on the host, the layers' left contexts on the
- * device. Cost: a tentative run costs a whole chunk, so pushing one second at a time costs
- * about C seconds of encoding per second of signal (still thousands of times real time on a CPU).
+ * device — with a finite attention window or none. With an unlimited window
+ * ({@code window_size} None) the attention layers keep the keys and values of every past token,
+ * so memory grows with the stream (2·D floats per token per layer; a warning is logged).
+ *
+ * <p>Cost: a tentative run costs a whole chunk, so pushing one second at a time costs about C
+ * seconds of encoding per second of signal (still thousands of times real time on a CPU).
  */
 public final class StreamingEncoder implements AutoCloseable {
     private final SignalTokenizer tokenizer;

@@ -164,15 +164,28 @@ public final class RqTransformer implements AutoCloseable {
      * @param manager owner of everything the step creates (close it after the optimiser step)
      */
     public TrainingOutput trainingForward(TokenBatch batch, ModalityMasks masks, NDManager manager) {
-        return lossForward(batch, masks, manager, true);
+        return lossForward(batch, masks, null, manager, true);
+    }
+
+    /**
+     * {@link #trainingForward(TokenBatch, ModalityMasks, NDManager)} of one share of a larger
+     * batch (a device's part, a gradient-accumulation step): the loss is normalised by the whole
+     * batch's denominators ({@code depth().normalizer(...)} of its presence), so it is this
+     * share's part of the batch loss, and the shares' losses and gradients sum to those of one
+     * pass over the batch. The per-level losses stay this share's own means.
+     */
+    public TrainingOutput trainingForward(TokenBatch batch, ModalityMasks masks, DepthTransformer.LossNormalizer wholeBatch,
+            NDManager manager) {
+        return lossForward(batch, masks, java.util.Objects.requireNonNull(wholeBatch), manager, true);
     }
 
     /** The loss without dropout and without sampled masking (validation), no gradients needed. */
     public TrainingOutput evaluate(TokenBatch batch, NDManager manager) {
-        return lossForward(batch, ModalityMasker.inference(config, batch.batch(), batch.presence()), manager, false);
+        return lossForward(batch, ModalityMasker.inference(config, batch.batch(), batch.presence()), null, manager, false);
     }
 
-    private TrainingOutput lossForward(TokenBatch batch, ModalityMasks masks, NDManager manager, boolean training) {
+    private TrainingOutput lossForward(TokenBatch batch, ModalityMasks masks, DepthTransformer.LossNormalizer normalizer,
+            NDManager manager, boolean training) {
         batch.validate(layout);
         if (masks.presence().length != batch.batch() * layout.numModalities()) {
             throw new IllegalArgumentException("masks hold " + masks.presence().length + " presence flags, expected "
@@ -188,7 +201,9 @@ public final class RqTransformer implements AutoCloseable {
         NDArray z = temporal.forward(x, ModalityAttentionMask.of(batch.batch(), layout.numModalities(),
                 masks.presence(), masks.groupIds()), ctx);
         NDArray depthCodes = config.depthTablesTied() ? codes : tokenInput.codeEmbeddings(tokens, true, ctx);
-        DepthTransformer.LossParts loss = depth.loss(z, depthCodes, tokens, masks.presence(), ctx);
+        DepthTransformer.LossParts loss = normalizer == null
+                ? depth.loss(z, depthCodes, tokens, masks.presence(), ctx)
+                : depth.loss(z, depthCodes, tokens, masks.presence(), normalizer, ctx);
         return new TrainingOutput(loss.loss(), loss.levelLosses(), z, layout);
     }
 

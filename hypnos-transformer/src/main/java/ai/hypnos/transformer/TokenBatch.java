@@ -139,6 +139,21 @@ public final class TokenBatch {
         return new TokenBatch(batch, len, totalK, out, presence, channelIds);
     }
 
+    /** Samples {@code [from, to)}, with their presence and channel ids (a share of a batch). */
+    public TokenBatch samples(int from, int to) {
+        if (from < 0 || to > batch || from >= to) {
+            throw new IllegalArgumentException("samples [" + from + ", " + to + ") of a batch of " + batch);
+        }
+        if (from == 0 && to == batch) {
+            return this;
+        }
+        int per = seconds * totalK;
+        int m = presence.length / batch;
+        return new TokenBatch(to - from, seconds, totalK, java.util.Arrays.copyOfRange(tokens, from * per, to * per),
+                java.util.Arrays.copyOfRange(presence, from * m, to * m),
+                java.util.Arrays.copyOfRange(channelIds, from * m, to * m));
+    }
+
     /**
      * {@code count} consecutive pieces of {@code length} seconds of a single recording, from
      * second {@code start}, as a batch of {@code count} samples (same presence and channel ids).

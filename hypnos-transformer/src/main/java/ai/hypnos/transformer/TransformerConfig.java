@@ -24,6 +24,31 @@ public final class TransformerConfig {
     /** Rows of the channel-embedding table: the reference's {@code NUM_KNOWN_CHANNELS}. */
     public static final int NUM_KNOWN_CHANNELS = 8;
 
+    // Upper limits on the sizes a configuration may ask for. A bundle's config is read before any
+    // tensor is checked, and the parameter layout, the RoPE tables and the KV caches are sized from
+    // it: without limits one absurd number in a hand-edited or corrupt bundle becomes an
+    // OutOfMemoryError or an int overflow instead of a message. The limits are far above any
+    // model this library targets (published: width 768, 12 blocks, 12 heads, 4096 positions).
+
+    /** Largest {@code embed_dim} / {@code depth_dim}. */
+    public static final int MAX_WIDTH = 1 << 16;
+    /** Largest {@code temporal_depth} / {@code depth_depth}. */
+    public static final int MAX_LAYERS = 1024;
+    /** Largest {@code temporal_heads} / {@code depth_heads}. */
+    public static final int MAX_HEADS = 4096;
+    /** Largest {@code max_seq_len}, and largest attention window: 2^20 one-second tokens, 12 days. */
+    public static final int MAX_SEQ_LEN = 1 << 20;
+    /** Largest {@code max_seq_len · head_dim / 2}: the values of each stored RoPE buffer (1 GiB in F32). */
+    public static final long MAX_ROPE_BUFFER = 1L << 28;
+    /** Largest number of modalities. */
+    public static final int MAX_MODALITIES = 256;
+    /** Largest {@code num_quantizers} (K) of a modality. */
+    public static final int MAX_QUANTIZERS = 256;
+    /** Largest {@code codebook_size} (V) of a modality. */
+    public static final int MAX_CODEBOOK = 1 << 20;
+    /** Largest FFN expansion ratio. */
+    public static final double MAX_MLP_RATIO = 64;
+
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final List<ModalitySpec> modalities;
@@ -90,22 +115,31 @@ public final class TransformerConfig {
         if (modalities.isEmpty()) {
             throw new IllegalArgumentException("at least one modality is required");
         }
+        if (modalities.size() > MAX_MODALITIES) {
+            throw new InvalidValueException("modalities", modalities.size() + " entries",
+                    "at most " + MAX_MODALITIES + " modalities are supported, got " + modalities.size());
+        }
         Set<String> names = new java.util.HashSet<>();
-        for (ModalitySpec m : modalities) {
+        for (int i = 0; i < modalities.size(); i++) {
+            ModalitySpec m = modalities.get(i);
             if (!names.add(m.name())) {
                 throw new IllegalArgumentException("duplicate modality name '" + m.name() + "'");
             }
+            String field = "modalities[" + i + "]";
+            atMost(field + ".num_quantizers", m.numQuantizers(), MAX_QUANTIZERS);
+            atMost(field + ".codebook_size", m.codebookSize(), MAX_CODEBOOK);
         }
-        positive("embed_dim", embedDim);
-        positive("temporal_depth", temporalDepth);
-        positive("temporal_heads", temporalHeads);
-        positive("depth_dim", depthDim);
-        positive("depth_depth", depthDepth);
-        positive("depth_heads", depthHeads);
+        bounded("embed_dim", embedDim, MAX_WIDTH);
+        bounded("temporal_depth", temporalDepth, MAX_LAYERS);
+        bounded("temporal_heads", temporalHeads, MAX_HEADS);
+        bounded("depth_dim", depthDim, MAX_WIDTH);
+        bounded("depth_depth", depthDepth, MAX_LAYERS);
+        bounded("depth_heads", depthHeads, MAX_HEADS);
         positive("modality_attn_every_n", modalityAttnEveryN);
-        positive("max_seq_len", maxSeqLen);
+        bounded("max_seq_len", maxSeqLen, MAX_SEQ_LEN);
         if (modalityAttnStartLayer < 0) {
-            throw new IllegalArgumentException("modality_attn_start_layer must be >= 0, got " + modalityAttnStartLayer);
+            throw new InvalidValueException("model_kwargs.modality_attn_start_layer", modalityAttnStartLayer,
+                    "modality_attn_start_layer must be >= 0, got " + modalityAttnStartLayer);
         }
         if (embedDim % temporalHeads != 0) {
             throw new IllegalArgumentException("embed_dim " + embedDim + " is not divisible by temporal_heads " + temporalHeads);
@@ -117,17 +151,32 @@ public final class TransformerConfig {
         if (depthDim % depthHeads != 0) {
             throw new IllegalArgumentException("depth_dim " + depthDim + " is not divisible by depth_heads " + depthHeads);
         }
-        if (temporalMlpRatio <= 0 || depthMlpRatio <= 0) {
-            throw new IllegalArgumentException("mlp ratios must be > 0");
+        // Written as !(in range) so that NaN fails too.
+        if (!(temporalMlpRatio > 0 && temporalMlpRatio <= MAX_MLP_RATIO)) {
+            throw new InvalidValueException("model_kwargs.temporal_mlp_ratio", temporalMlpRatio,
+                    "temporal_mlp_ratio must be in (0, " + MAX_MLP_RATIO + "], got " + temporalMlpRatio);
+        }
+        if (!(depthMlpRatio > 0 && depthMlpRatio <= MAX_MLP_RATIO)) {
+            throw new InvalidValueException("model_kwargs.depth_mlp_ratio", depthMlpRatio,
+                    "depth_mlp_ratio must be in (0, " + MAX_MLP_RATIO + "], got " + depthMlpRatio);
+        }
+        // The reference registers cos_cached/sin_cached as [max_seq_len, head_dim/2] buffers, which
+        // every bundle of this configuration stores: bound their size, not only the two factors.
+        long ropeBuffer = (long) maxSeqLen * (headDim() / 2);
+        if (ropeBuffer > MAX_ROPE_BUFFER) {
+            throw new InvalidValueException("model_kwargs.max_seq_len", maxSeqLen, "max_seq_len " + maxSeqLen
+                    + " × head_dim/2 " + headDim() / 2 + " = " + ropeBuffer + " values per RoPE buffer, more than "
+                    + MAX_ROPE_BUFFER);
         }
         if (dropout < 0 || dropout >= 1) {
             throw new IllegalArgumentException("dropout must be in [0, 1), got " + dropout);
         }
+        // Windows size the streaming KV caches.
         if (slidingWindow != null) {
-            positive("sliding_window", slidingWindow);
+            bounded("sliding_window", slidingWindow, MAX_SEQ_LEN);
         }
         if (globalWindow != null) {
-            positive("global_window", globalWindow);
+            bounded("global_window", globalWindow, MAX_SEQ_LEN);
         }
         if (globalEveryN != null) {
             positive("global_every_n", globalEveryN);
@@ -163,7 +212,47 @@ public final class TransformerConfig {
 
     private static void positive(String field, int v) {
         if (v <= 0) {
-            throw new IllegalArgumentException(field + " must be > 0, got " + v);
+            throw new InvalidValueException("model_kwargs." + field, v, field + " must be > 0, got " + v);
+        }
+    }
+
+    private static void bounded(String field, int v, int max) {
+        positive(field, v);
+        atMost("model_kwargs." + field, v, max);
+    }
+
+    private static void atMost(String field, int v, int max) {
+        if (v > max) {
+            String key = field.substring(field.lastIndexOf('.') + 1);
+            throw new InvalidValueException(field, v, key + " must be at most " + max + ", got " + v);
+        }
+    }
+
+    /**
+     * A configuration value out of its range, with the key it was read from ({@code
+     * model_kwargs.max_seq_len}, {@code modalities[2].codebook_size}, relative to a bundle's
+     * {@code config} JSON) so that a bundle reader can name the exact field.
+     */
+    public static final class InvalidValueException extends IllegalArgumentException {
+        private static final long serialVersionUID = 1L;
+
+        private final String field;
+        private final transient Object value;
+
+        InvalidValueException(String field, Object value, String message) {
+            super(message);
+            this.field = field;
+            this.value = value;
+        }
+
+        /** The key, relative to the bundle's {@code config} object. */
+        public String field() {
+            return field;
+        }
+
+        /** The offending value. */
+        public Object value() {
+            return value;
         }
     }
 
@@ -284,7 +373,8 @@ public final class TransformerConfig {
 
     private static int intValue(String k, JsonNode v) {
         if (!v.canConvertToInt() || (v.isFloatingPointNumber() && v.asDouble() != Math.rint(v.asDouble()))) {
-            throw new IllegalArgumentException("model_kwargs." + k + " must be an integer, got " + v);
+            throw new InvalidValueException("model_kwargs." + k, v, "model_kwargs." + k + " must be an integer"
+                    + (v.isIntegralNumber() ? " of at most " + Integer.MAX_VALUE : "") + ", got " + v);
         }
         return v.asInt();
     }

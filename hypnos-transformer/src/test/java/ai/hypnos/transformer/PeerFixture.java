@@ -63,10 +63,11 @@ public final class PeerFixture {
             for (int j = 0; j < ch.length; j++) {
                 channels[j] = ch[j];
             }
-            try (NpzWriter w = NpzWriter.create(dir.resolve("peer_input.npz"), true)) {
+            try (NpzWriter w = NpzWriter.begin(dir.resolve("peer_input.npz"), true)) {
                 w.put("tokens", NpyArray.of(tokens, b.batch(), b.seconds(), b.totalK()));
                 w.put("presence", NpyArray.of(b.presence(), b.batch(), 8));
                 w.put("channels", NpyArray.of(channels, b.batch(), 8));
+                w.commit();
             }
         }
     }

@@ -103,4 +103,33 @@ class TransformerConfigTest {
         assertEquals(16, l.columnOffset(2));
         assertEquals(5 * 8 * 2048, l.tableRows());
     }
+    @Test
+    void sizesAreBoundedWithMessagesNamingTheKey() {
+        var mods = TestModels.fourModalities();
+        // The two RoPE buffers are [max_seq_len, head_dim/2]: both factors within their limits, the product not.
+        TransformerConfig.InvalidValueException rope = assertThrows(TransformerConfig.InvalidValueException.class,
+                () -> TransformerConfig.builder(mods).embedDim(1024).temporalHeads(1).depthDim(64).depthHeads(1)
+                        .maxSeqLen(TransformerConfig.MAX_SEQ_LEN).build());
+        assertEquals("model_kwargs.max_seq_len", rope.field());
+        assertTrue(rope.getMessage().contains("1048576 × head_dim/2 512 = 536870912 values"), rope.getMessage());
+        TransformerConfig.InvalidValueException nan = assertThrows(TransformerConfig.InvalidValueException.class,
+                () -> TransformerConfig.builder(mods).depthMlpRatio(Double.NaN).build());
+        assertEquals("model_kwargs.depth_mlp_ratio", nan.field());
+        TransformerConfig.InvalidValueException layers = assertThrows(TransformerConfig.InvalidValueException.class,
+                () -> TransformerConfig.builder(mods).temporalDepth(TransformerConfig.MAX_LAYERS + 1).build());
+        assertEquals("model_kwargs.temporal_depth", layers.field());
+        assertEquals(TransformerConfig.MAX_LAYERS + 1, layers.value());
+        TransformerConfig.InvalidValueException v = assertThrows(TransformerConfig.InvalidValueException.class,
+                () -> TransformerConfig.builder(java.util.List.of(mods.get(0),
+                        new ModalitySpec("x", "eeg", 1, TransformerConfig.MAX_CODEBOOK + 1))).build());
+        assertEquals("modalities[1].codebook_size", v.field());
+
+        // The limits themselves are accepted, and the layout they imply is built without trouble.
+        TransformerConfig edge = TransformerConfig.builder(mods).embedDim(32).temporalHeads(2).depthDepth(1)
+                .temporalDepth(TransformerConfig.MAX_LAYERS).maxSeqLen(TransformerConfig.MAX_SEQ_LEN)
+                .slidingWindow(TransformerConfig.MAX_SEQ_LEN).build();
+        ParameterLayout layout = ParameterLayout.of(edge);
+        assertEquals((long) TransformerConfig.MAX_SEQ_LEN * 8,
+                layout.get("temporal_transformer.rope.cos_cached").size());
+    }
 }

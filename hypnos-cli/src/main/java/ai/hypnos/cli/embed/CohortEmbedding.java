@@ -1,5 +1,8 @@
 package ai.hypnos.cli.embed;
 
+import ai.hypnos.core.recording.Recording;
+import ai.hypnos.core.recording.Recordings;
+import ai.hypnos.embed.EmbedOptions;
 import ai.hypnos.embed.EmbeddingSummary;
 import ai.hypnos.embed.HypnosModel;
 import java.io.IOException;
@@ -10,10 +13,12 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
@@ -25,6 +30,14 @@ import org.slf4j.LoggerFactory;
  * Embeds every recording of a cohort folder or manifest with one model, writing one NPZ per
  * recording and a TSV report ({@code path, status, seconds, present, output, message}); failures
  * are reported and skipped.
+ *
+ * <p>Outputs are named {@code <recording file name without extension>.npz}, the name
+ * {@code hypnos probe --embeddings} looks for. Recordings of different folders that share a file
+ * name get their relative path instead ({@code site-a_n1.npz}), with a warning, since a probe
+ * manifest could not tell them apart. A folder scan skips annotation-only EDF+ files (hypnograms
+ * stored as EDF), which hold no signal to embed. A manifest's {@code notch} column (50 or 60),
+ * where a row gives one, overrides {@code --notch} for that recording: cohorts that mix sites
+ * mix mains frequencies.
  */
 final class CohortEmbedding {
     private static final Logger LOG = LoggerFactory.getLogger(CohortEmbedding.class);
@@ -43,6 +56,10 @@ final class CohortEmbedding {
         this.skipExisting = skipExisting;
     }
 
+    /** A recording to embed and, from a manifest's {@code notch} column, its mains frequency (0: the default). */
+    record Item(Path recording, double notchHz) {
+    }
+
     private record Row(Path recording, String status, int seconds, String present, Path output, String message) {
         String tsv() {
             return recording + "\t" + status + "\t" + (seconds < 0 ? "" : seconds) + "\t" + present + "\t"
@@ -52,23 +69,35 @@ final class CohortEmbedding {
 
     /** Runs the cohort; 0 when every recording was embedded (or skipped as existing), else 1. */
     int run(Path cohort, Path outDir) throws Exception {
-        List<Path> recordings = list(cohort);
-        if (recordings.isEmpty()) {
+        List<Item> items = list(cohort);
+        List<Row> rows = new ArrayList<>();
+        if (Files.isDirectory(cohort)) {
+            List<Item> withSignals = new ArrayList<>();
+            for (Item it : items) {
+                if (annotationOnly(it.recording())) {
+                    rows.add(new Row(it.recording(), "skipped", -1, "", null, "annotation-only file: no signal to embed"));
+                } else {
+                    withSignals.add(it);
+                }
+            }
+            items = withSignals;
+        }
+        if (items.isEmpty()) {
             throw new IllegalArgumentException("no recordings (" + EXTENSIONS + ") found in " + cohort);
         }
+        List<Path> recordings = items.stream().map(Item::recording).toList();
         Files.createDirectories(outDir);
         Path root = Files.isDirectory(cohort) ? cohort : cohort.toAbsolutePath().getParent();
         List<Path> outputs = outputNames(recordings, root, outDir);
-        List<Row> rows = new ArrayList<>();
         ExecutorService pool = Executors.newFixedThreadPool(threads);
         try (ProgressBar bar = new ProgressBarBuilder().setTaskName("embed").setInitialMax(recordings.size())
                 .setStyle(ProgressBarStyle.ASCII).setUnit(" rec", 1).build()) {
             List<Future<Row>> futures = new ArrayList<>();
-            for (int i = 0; i < recordings.size(); i++) {
-                Path rec = recordings.get(i);
+            for (int i = 0; i < items.size(); i++) {
+                Item item = items.get(i);
                 Path target = outputs.get(i);
                 futures.add(pool.submit(() -> {
-                    Row r = one(rec, target);
+                    Row r = one(item, target);
                     bar.step();
                     return r;
                 }));
@@ -92,12 +121,17 @@ final class CohortEmbedding {
         return failed == 0 ? 0 : 1;
     }
 
-    private Row one(Path rec, Path target) {
+    private Row one(Item item, Path target) {
+        Path rec = item.recording();
         if (skipExisting && Files.exists(target)) {
             return new Row(rec, "skipped", -1, "", target, "output exists");
         }
         try {
-            EmbeddingSummary e = model.embedToNpz(rec, target);
+            EmbedOptions options = model.options().embedDefaults();
+            if (item.notchHz() > 0) {
+                options = options.withNotchHz(item.notchHz());
+            }
+            EmbeddingSummary e = model.embedToNpz(rec, options, target);
             return new Row(rec, "ok", e.seconds(), String.join(",", e.present()), target, String.join("; ", e.notes()));
         } catch (Exception | OutOfMemoryError ex) {
             LOG.warn("{}: {}", rec, ex.toString());
@@ -107,10 +141,11 @@ final class CohortEmbedding {
     }
 
     /** Recordings of a folder (recursively, sorted) or a manifest. */
-    static List<Path> list(Path cohort) throws IOException {
+    static List<Item> list(Path cohort) throws IOException {
         if (Files.isDirectory(cohort)) {
             try (Stream<Path> s = Files.walk(cohort)) {
-                return s.filter(Files::isRegularFile).filter(CohortEmbedding::isRecording).sorted().toList();
+                return s.filter(Files::isRegularFile).filter(CohortEmbedding::isRecording).sorted()
+                        .map(p -> new Item(p, 0)).toList();
             }
         }
         if (!Files.isRegularFile(cohort)) {
@@ -118,8 +153,9 @@ final class CohortEmbedding {
         }
         Path base = cohort.toAbsolutePath().getParent();
         List<String> lines = Files.readAllLines(cohort, StandardCharsets.UTF_8);
-        List<Path> out = new ArrayList<>();
+        List<Item> out = new ArrayList<>();
         int column = -1;
+        int notchColumn = -1;
         String sep = null;
         for (int i = 0; i < lines.size(); i++) {
             String line = lines.get(i).strip();
@@ -129,8 +165,10 @@ final class CohortEmbedding {
             if (column < 0 && sep == null && (line.contains(",") || line.contains("\t"))) {
                 sep = line.contains("\t") ? "\t" : ",";
                 List<String> head = List.of(line.split(sep, -1));
+                List<String> names = head.stream().map(h -> h.strip().toLowerCase(Locale.ROOT)).toList();
+                notchColumn = names.indexOf("notch");
                 for (String name : List.of("path", "recording", "edf", "file")) {
-                    int c = head.stream().map(h -> h.strip().toLowerCase(Locale.ROOT)).toList().indexOf(name);
+                    int c = names.indexOf(name);
                     if (c >= 0) {
                         column = c;
                         break;
@@ -142,11 +180,46 @@ final class CohortEmbedding {
                 }
                 continue;
             }
-            String cell = sep == null ? line : line.split(sep, -1)[column].strip();
-            Path p = Path.of(cell);
-            out.add(p.isAbsolute() ? p : base.resolve(p));
+            String[] cells = sep == null ? new String[] {line} : line.split(sep, -1);
+            if (column >= cells.length) {
+                throw new IllegalArgumentException(cohort + " line " + (i + 1) + ": no cell in column " + (column + 1)
+                        + " (the recording's path)");
+            }
+            Path p = Path.of(cells[column].strip());
+            String notch = notchColumn >= 0 && notchColumn < cells.length ? cells[notchColumn].strip() : "";
+            out.add(new Item(p.isAbsolute() ? p : base.resolve(p), notchHz(notch, cohort, i + 1)));
         }
         return out;
+    }
+
+    /** A manifest's {@code notch} cell: empty or 0 for the default, else 50 or 60. */
+    private static double notchHz(String cell, Path manifest, int line) {
+        if (cell.isEmpty()) {
+            return 0;
+        }
+        double hz;
+        try {
+            hz = Double.parseDouble(cell);
+        } catch (NumberFormatException e) {
+            hz = -1;
+        }
+        if (hz != 0 && hz != 50 && hz != 60) {
+            throw new IllegalArgumentException(manifest + " line " + line + ": notch must be 50, 60, 0 or empty (Hz), got '"
+                    + cell + "'");
+        }
+        return hz;
+    }
+
+    /**
+     * Whether a file opens as a recording with no ordinary signal (an EDF+ holding only
+     * annotations). A file that does not open is not skipped: embedding it reports why.
+     */
+    private static boolean annotationOnly(Path p) {
+        try (Recording r = Recordings.open(p)) {
+            return r.signals().isEmpty();
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
     }
 
     private static boolean isRecording(Path p) {
@@ -154,17 +227,25 @@ final class CohortEmbedding {
         return EXTENSIONS.stream().anyMatch(n::endsWith);
     }
 
-    /** {@code <relative path with / → __, extension → .npz>}, unique within the cohort. */
-    private static List<Path> outputNames(List<Path> recordings, Path root, Path outDir) {
+    /**
+     * {@code <file name without extension>.npz}; where two recordings share that name, their
+     * relative paths with {@code /} → {@code _} instead, kept unique within the cohort.
+     */
+    static List<Path> outputNames(List<Path> recordings, Path root, Path outDir) {
+        Map<String, Long> stems = recordings.stream()
+                .collect(Collectors.groupingBy(r -> stem(r.getFileName().toString()), Collectors.counting()));
+        Path base = root.toAbsolutePath().normalize();
         Set<String> used = new HashSet<>();
         List<Path> out = new ArrayList<>();
         for (Path r : recordings) {
-            Path abs = r.toAbsolutePath().normalize();
-            Path rel = abs.startsWith(root.toAbsolutePath().normalize())
-                    ? root.toAbsolutePath().normalize().relativize(abs) : abs.getFileName();
-            String name = rel.toString().replace('/', '_').replace('\\', '_');
-            int dot = name.lastIndexOf('.');
-            String stem = dot > 0 ? name.substring(0, dot) : name;
+            String stem = stem(r.getFileName().toString());
+            if (stems.get(stem) > 1) {
+                Path abs = r.toAbsolutePath().normalize();
+                Path rel = abs.startsWith(base) ? base.relativize(abs) : abs.getFileName();
+                stem = stem(rel.toString().replace('/', '_').replace('\\', '_'));
+                LOG.warn("{}: another recording of the cohort has the same file name, so its output is {}.npz; "
+                        + "hypnos probe looks for <file name>.npz and will not find it", r, stem);
+            }
             String candidate = stem + ".npz";
             for (int k = 2; !used.add(candidate); k++) {
                 candidate = stem + "-" + k + ".npz";
@@ -172,5 +253,10 @@ final class CohortEmbedding {
             out.add(outDir.resolve(candidate));
         }
         return out;
+    }
+
+    private static String stem(String name) {
+        int dot = name.lastIndexOf('.');
+        return dot > 0 ? name.substring(0, dot) : name;
     }
 }

@@ -64,11 +64,12 @@ final class ExportWriter {
     }
 
     private static void writeNpz(Path out, List<ExportedChannel> channels, boolean float32) throws IOException {
-        try (NpzWriter z = NpzWriter.create(out, true)) {
+        try (NpzWriter z = NpzWriter.begin(out, true)) {
             for (ExportedChannel c : channels) {
                 z.put(c.name(), array(c.samples(), float32, c.samples().length));
                 z.put(c.name() + "__fs", NpyArray.scalar(c.sampleRate()));
             }
+            z.commit();
         }
     }
 

@@ -96,16 +96,7 @@ public final class TokenizeCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Map<String, String> aliasMap = parseAliases(aliases);
         if (spark != null) {
-            if (source.manifest == null) {
-                throw new IllegalArgumentException("--spark needs --manifest (the Spark job reads manifests)");
-            }
-            List<String> args = new ArrayList<>(List.of("--manifest", source.manifest.toString(), "--tokenizers",
-                    tokenizers.toString(), "--out", out.toString(), "--device", device));
-            aliases.forEach(a -> args.addAll(List.of("--alias", a)));
-            if (strict) {
-                args.add("--strict");
-            }
-            return SparkHandOff.run("tokenize", spark, args);
+            return SparkHandOff.run("tokenize", spark, sparkArgs());
         }
         SubjectSplitter splitter = new SubjectSplitter(valFraction, testFraction, splitSeed);
         Cohort cohort = source.manifest != null ? Cohort.fromManifest(source.manifest, splitter)
@@ -126,6 +117,30 @@ public final class TokenizeCommand implements Callable<Integer> {
     }
 
     /** {@code LABEL=MODALITY} pairs. */
+    /**
+     * The Spark job's arguments: every option that changes the shards goes along, so a run on
+     * Spark builds what the local run would. {@code --threads} does not apply there (Spark's
+     * master decides the parallelism) and is refused rather than dropped.
+     */
+    List<String> sparkArgs() {
+        if (source.manifest == null) {
+            throw new IllegalArgumentException("--spark needs --manifest (the Spark job reads manifests)");
+        }
+        if (threads != null) {
+            throw new IllegalArgumentException("--threads does not apply with --spark: the master sets the parallelism "
+                    + "(e.g. local[4])");
+        }
+        List<String> args = new ArrayList<>(List.of("--manifest", source.manifest.toString(), "--tokenizers",
+                tokenizers.toString(), "--out", out.toString(), "--device", device,
+                "--val-fraction", Double.toString(valFraction), "--test-fraction", Double.toString(testFraction),
+                "--split-seed", Long.toString(splitSeed)));
+        aliases.forEach(a -> args.addAll(List.of("--alias", a)));
+        if (strict) {
+            args.add("--strict");
+        }
+        return args;
+    }
+
     static Map<String, String> parseAliases(List<String> aliases) {
         Map<String, String> out = new LinkedHashMap<>();
         for (String a : aliases) {

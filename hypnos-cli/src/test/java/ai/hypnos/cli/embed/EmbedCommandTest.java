@@ -2,6 +2,7 @@ package ai.hypnos.cli.embed;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -9,6 +10,8 @@ import ai.hypnos.cli.info.CliRun;
 import ai.hypnos.core.edf.EdfReader;
 import ai.hypnos.core.edf.EdfWriter;
 import ai.hypnos.core.npy.NpzReader;
+import ai.hypnos.core.recording.Annotation;
+import ai.hypnos.core.recording.InMemoryRecording;
 import ai.hypnos.core.recording.Recording;
 import ai.hypnos.core.synth.Site;
 import ai.hypnos.core.synth.SubjectProfile;
@@ -22,6 +25,7 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.LocalDateTime;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
@@ -90,7 +94,8 @@ class EmbedCommandTest {
         CliRun r = CliRun.of("embed", "--cohort", dir.resolve("cohort").toString(), "--model", bundle,
                 "--out", out.toString());
         assertEquals(1, r.code(), r.out() + r.err());
-        assertTrue(Files.exists(out.resolve("site-a_n1.npz")));
+        // <file name>.npz: what hypnos probe --embeddings looks up for a manifest row.
+        assertTrue(Files.exists(out.resolve("n1.npz")));
         List<String> report = Files.readAllLines(out.resolve("embed-report.tsv"));
         assertEquals(3, report.size(), report.toString());
         assertTrue(report.stream().anyMatch(l -> l.contains("broken.edf") && l.contains("\tfailed\t")), report.toString());
@@ -103,6 +108,61 @@ class EmbedCommandTest {
                 "--skip-existing");
         assertEquals(0, again.code(), again.err());
         assertTrue(again.out().contains("1 skipped"), again.out());
+    }
+
+    @Test
+    void cohortFolderSkipsAnnotationOnlyFilesAndNamesClashingRecordingsByPath() throws Exception {
+        Path cohort = Files.createDirectories(dir.resolve("cohort2"));
+        Files.createDirectories(cohort.resolve("site-a"));
+        Files.createDirectories(cohort.resolve("site-b"));
+        Files.copy(night, cohort.resolve("site-a/n1.edf"));
+        Files.copy(night, cohort.resolve("site-b/n1.edf"));
+        Files.copy(night, cohort.resolve("site-b/n2.edf"));
+        // A scoring stored as an annotation-only EDF+, as synthetic cohorts and HMC ship them.
+        EdfWriter.write(cohort.resolve("site-b/n2-hypnogram.edf"), InMemoryRecording.builder()
+                .start(LocalDateTime.of(2020, 1, 1, 22, 0)).annotation(new Annotation(0, 30, "Sleep stage W")).build());
+        Path out = dir.resolve("cohort2-out");
+        CliRun r = CliRun.of("embed", "--cohort", cohort.toString(), "--model", bundle, "--out", out.toString());
+        assertEquals(0, r.code(), r.out() + r.err());
+        assertTrue(Files.exists(out.resolve("site-a_n1.npz")), "clashing names keep their folder");
+        assertTrue(Files.exists(out.resolve("site-b_n1.npz")), "clashing names keep their folder");
+        assertTrue(Files.exists(out.resolve("n2.npz")));
+        assertFalse(Files.exists(out.resolve("n2-hypnogram.npz")));
+        List<String> report = Files.readAllLines(out.resolve("embed-report.tsv"));
+        assertTrue(report.stream().anyMatch(l -> l.contains("n2-hypnogram.edf") && l.contains("\tskipped\t")
+                && l.contains("annotation-only")), report.toString());
+    }
+
+    @Test
+    void aManifestsNotchColumnOverridesTheOption() throws Exception {
+        Path cohort = Files.createDirectories(dir.resolve("cohort3"));
+        Files.copy(night, cohort.resolve("n60.edf"));
+        Files.copy(night, cohort.resolve("n50.edf"));
+        Path manifest = cohort.resolve("manifest.csv");
+        Files.writeString(manifest, "subject,recording,notch\ns1,n60.edf,60\ns2,n50.edf,\n");
+        Path out = dir.resolve("cohort3-out");
+        CliRun r = CliRun.of("embed", "--cohort", manifest.toString(), "--model", bundle, "--notch", "50",
+                "--out", out.toString());
+        assertEquals(0, r.code(), r.out() + r.err());
+        Path at60 = dir.resolve("single-60.npz");
+        Path at50 = dir.resolve("single-50.npz");
+        assertEquals(0, CliRun.of("embed", night.toString(), "--model", bundle, "--notch", "60", "--out", at60.toString()).code());
+        assertEquals(0, CliRun.of("embed", night.toString(), "--model", bundle, "--notch", "50", "--out", at50.toString()).code());
+        float[] cohort60 = mean(out.resolve("n60.npz"));
+        float[] cohort50 = mean(out.resolve("n50.npz"));
+        assertArrayEquals(mean(at60), cohort60, "the row's notch (60 Hz) was used");
+        assertArrayEquals(mean(at50), cohort50, "an empty cell keeps --notch");
+        assertFalse(java.util.Arrays.equals(cohort60, cohort50), "the notch changes the embeddings of this night");
+        Files.writeString(manifest, "subject,recording,notch\ns1,n60.edf,55\n");
+        CliRun bad = CliRun.of("embed", "--cohort", manifest.toString(), "--model", bundle, "--out", out.toString());
+        assertEquals(2, bad.code(), bad.err());
+        assertTrue(bad.err().contains("line 2") && bad.err().contains("'55'"), bad.err());
+    }
+
+    private static float[] mean(Path npz) throws Exception {
+        try (NpzReader z = NpzReader.open(npz)) {
+            return z.get("mean").toFloatArray();
+        }
     }
 
     @Test

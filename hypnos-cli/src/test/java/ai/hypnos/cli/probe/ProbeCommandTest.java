@@ -48,9 +48,10 @@ class ProbeCommandTest {
                     x[i * D + j] = (float) (CENTRES[label][j] + rng.nextGaussian());
                 }
             }
-            try (NpzWriter w = NpzWriter.create(dir.resolve(String.format("subj%02d.npz", s)), false)) {
+            try (NpzWriter w = NpzWriter.begin(dir.resolve(String.format("subj%02d.npz", s)), false)) {
                 w.put("X", NpyArray.of(x, rows, D));
                 w.put("y", NpyArray.of(y, rows));
+                w.commit();
             }
         }
     }
@@ -132,10 +133,11 @@ class ProbeCommandTest {
                 }
             }
             String rec = "night" + s;
-            try (NpzWriter w = NpzWriter.create(emb.resolve(rec + ".npz"), false)) {
+            try (NpzWriter w = NpzWriter.begin(emb.resolve(rec + ".npz"), false)) {
                 w.put(Modality.EEG_C3.key(), NpyArray.of(eeg, seconds, D));
                 w.put(Modality.ECG.key(), NpyArray.of(ecg, seconds, D));
                 w.put("mean", NpyArray.of(mean, seconds, D));
+                w.commit();
             }
             Npy.write(labels.resolve(rec + ".npy"), NpyArray.of(y, epochs));
             manifest.append("p").append(s).append(",edf/").append(rec).append(".edf,labels/").append(rec)

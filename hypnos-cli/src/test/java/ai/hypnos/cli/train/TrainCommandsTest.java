@@ -1,6 +1,7 @@
 package ai.hypnos.cli.train;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.Device;
@@ -19,6 +20,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -28,6 +30,22 @@ import org.junit.jupiter.api.io.TempDir;
 class TrainCommandsTest {
     @TempDir
     Path dir;
+
+    /** The Spark hand-off gets every option that changes the shards; --threads is refused, not dropped. */
+    @Test
+    void sparkHandOffForwardsTheSplitOptions() {
+        TokenizeCommand c = new TokenizeCommand();
+        new CommandLine(c).parseArgs("--manifest", "m.csv", "--tokenizers", "tok", "--out", "shards", "--spark", "local[2]",
+                "--val-fraction", "0.2", "--test-fraction", "0.05", "--split-seed", "7", "--alias", "EEG L=eeg_c3");
+        assertEquals(List.of("--manifest", "m.csv", "--tokenizers", "tok", "--out", "shards", "--device", "cpu",
+                "--val-fraction", "0.2", "--test-fraction", "0.05", "--split-seed", "7", "--alias", "EEG L=eeg_c3"),
+                c.sparkArgs());
+        TokenizeCommand threaded = new TokenizeCommand();
+        new CommandLine(threaded).parseArgs("--manifest", "m.csv", "--tokenizers", "tok", "--out", "shards", "--spark",
+                "local[2]", "--threads", "4");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, threaded::sparkArgs);
+        assertTrue(e.getMessage().contains("--threads"), e.getMessage());
+    }
 
     @Test
     void tokenizePretrainAndEmbedWithTheTrainedBundle() throws Exception {

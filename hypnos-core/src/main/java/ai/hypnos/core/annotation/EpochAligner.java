@@ -19,6 +19,12 @@ import java.util.Locale;
 public final class EpochAligner {
     /** Onsets within this many seconds of the grid count as on it (file time resolution). */
     private static final double GRID_TOLERANCE = 1e-3;
+    /**
+     * Longest scoring accepted when the recording length is unknown: a week. The hypnogram is
+     * allocated up to the last interval's end, so one corrupt onset (a TAL at +9e9 s) would
+     * otherwise ask for gigabytes; no sleep study runs that long.
+     */
+    static final double MAX_UNKNOWN_SECONDS = 7 * 24 * 3600;
 
     private EpochAligner() {
     }
@@ -31,6 +37,8 @@ public final class EpochAligner {
      *                         hypnogram then ends with the last whole epoch the intervals reach
      * @param epochSeconds     epoch length (30 for AASM)
      * @param warnings         receives one line per oddity
+     * @throws IllegalArgumentException if the length is unknown and an interval ends more than
+     *                                  7 days after the start, naming the interval
      */
     public static Hypnogram align(List<StageInterval> intervals, double recordingSeconds, double epochSeconds,
             List<String> warnings) {
@@ -43,6 +51,12 @@ public final class EpochAligner {
         if (!(end > 0)) {
             end = 0;
             for (StageInterval s : sorted) {
+                if (!(s.end() <= MAX_UNKNOWN_SECONDS)) {
+                    throw new IllegalArgumentException(String.format(Locale.ROOT,
+                            "stage '%s' at %s s lasting %s s ends after %.0f s (7 days), and the recording length is"
+                                    + " unknown: a corrupt onset or duration? (give the recording length to clip it)",
+                            s.text(), s.onset(), s.duration(), MAX_UNKNOWN_SECONDS));
+                }
                 end = Math.max(end, s.end());
             }
         }

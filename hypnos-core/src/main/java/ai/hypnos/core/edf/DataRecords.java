@@ -1,10 +1,10 @@
 package ai.hypnos.core.edf;
 
 import ai.hypnos.core.HypnosFormatException;
+import ai.hypnos.core.io.SharedReadChannel;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 
 /**
@@ -14,7 +14,8 @@ import java.nio.file.Path;
  * them and hands over each record's slice of each signal as a run of raw bytes. It never holds
  * more than one chunk (a few MB) of the file: small records are read many at a time, huge
  * records (e.g. a whole night in one record) slice by slice. Reads are positioned, so several
- * threads may read one file at once.
+ * threads may read one file at once, and one of them being interrupted does not stop the others
+ * ({@link SharedReadChannel}).
  */
 final class DataRecords {
     /** Upper bound of the read buffer, in bytes. */
@@ -37,12 +38,12 @@ final class DataRecords {
     }
 
     private final Path file;
-    private final FileChannel channel;
+    private final SharedReadChannel channel;
     private final EdfHeader header;
     private final long recordCount;
     private final int chunkBytes;
 
-    DataRecords(Path file, FileChannel channel, EdfHeader header, long recordCount, int chunkBytes) {
+    DataRecords(Path file, SharedReadChannel channel, EdfHeader header, long recordCount, int chunkBytes) {
         this.file = file;
         this.channel = channel;
         this.header = header;

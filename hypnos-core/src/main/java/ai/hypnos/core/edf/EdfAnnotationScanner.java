@@ -1,10 +1,10 @@
 package ai.hypnos.core.edf;
 
 import ai.hypnos.core.HypnosFormatException;
+import ai.hypnos.core.io.SharedReadChannel;
 import ai.hypnos.core.recording.Annotation;
 
 import java.io.IOException;
-import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -33,7 +33,7 @@ final class EdfAnnotationScanner {
     private EdfAnnotationScanner() {
     }
 
-    static Result scan(Path file, FileChannel channel, EdfHeader header, long recordCount)
+    static Result scan(Path file, SharedReadChannel channel, EdfHeader header, long recordCount)
             throws IOException {
         List<EdfSignalHeader> all = header.signals();
         int[] signals = IntStream.range(0, all.size()).filter(i -> all.get(i).annotation()).toArray();

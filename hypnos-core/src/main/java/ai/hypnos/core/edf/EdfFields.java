@@ -123,6 +123,10 @@ final class EdfFields {
      * {@code up}) or {@code <= v}: used for physical minima and maxima, which must enclose the data.
      */
     static String bound(double v, boolean up, int width) {
+        if (!Double.isFinite(v)) {
+            // new BigDecimal would throw a NumberFormatException that names nothing
+            throw new IllegalArgumentException("value " + v + " cannot be written into an EDF field");
+        }
         BigDecimal exact = new BigDecimal(v);
         for (int scale = width - 1; scale >= 0; scale--) {
             String s = plain(exact.setScale(scale, up ? RoundingMode.CEILING : RoundingMode.FLOOR));

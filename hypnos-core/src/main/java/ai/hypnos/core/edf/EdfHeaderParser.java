@@ -1,10 +1,10 @@
 package ai.hypnos.core.edf;
 
 import ai.hypnos.core.HypnosFormatException;
+import ai.hypnos.core.io.SharedReadChannel;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
@@ -43,7 +43,7 @@ final class EdfHeaderParser {
      * @param fileSize its size in bytes
      * @param warnings receives recoverable oddities
      */
-    static EdfHeader parse(Path file, FileChannel channel, long fileSize, List<String> warnings) throws IOException {
+    static EdfHeader parse(Path file, SharedReadChannel channel, long fileSize, List<String> warnings) throws IOException {
         if (fileSize < EdfHeader.BLOCK) {
             throw new HypnosFormatException(file, "header", fileSize + " bytes",
                     "file is shorter than the 256-byte fixed header");
@@ -205,7 +205,7 @@ final class EdfHeaderParser {
         }
     }
 
-    private static byte[] readFully(FileChannel channel, long position, int length) throws IOException {
+    private static byte[] readFully(SharedReadChannel channel, long position, int length) throws IOException {
         ByteBuffer buf = ByteBuffer.allocate(length);
         while (buf.hasRemaining()) {
             int n = channel.read(buf, position + buf.position());

@@ -153,7 +153,13 @@ final class EdfLayout {
             min -= pad;
             max += pad;
         }
-        return new double[] {parsed(EdfFields.bound(min, false, 8)), parsed(EdfFields.bound(max, true, 8)), lo, hi};
+        try {
+            return new double[] {parsed(EdfFields.bound(min, false, 8)), parsed(EdfFields.bound(max, true, 8)), lo, hi};
+        } catch (IllegalArgumentException tooWide) {
+            throw new IllegalArgumentException("signal '" + s.label() + "' (" + s.unit() + "): samples from " + min
+                    + " to " + max + " do not fit EDF's 8-character physical range fields; rescale the signal"
+                    + " (e.g. to other units) or give its range in the options", tooWide);
+        }
     }
 
     private static boolean sourceRangeUsable(SignalInfo s, EdfFormat format, double[] extremes) {
@@ -185,6 +191,9 @@ final class EdfLayout {
         double max = Double.NEGATIVE_INFINITY;
         for (long from = 0; from < total; from += SCAN_BLOCK) {
             for (double v : rec.read(i, from, (int) Math.min(SCAN_BLOCK, total - from))) {
+                if (!Double.isFinite(v)) {
+                    continue; // ±Infinity: the encoder clamps it to the digital range (NaN fails both tests anyway)
+                }
                 if (v < min) {
                     min = v;
                 }

@@ -1,15 +1,14 @@
 package ai.hypnos.core.edf;
 
 import ai.hypnos.core.HypnosFormatException;
+import ai.hypnos.core.io.SharedReadChannel;
 import ai.hypnos.core.recording.Annotation;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.nio.channels.FileChannel;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -43,7 +42,7 @@ public final class EdfReader {
 
     /** Opens with a given read-buffer bound (tests use tiny ones to exercise record slicing). */
     static EdfRecording open(Path file, int chunkBytes) throws IOException {
-        FileChannel channel = FileChannel.open(file, StandardOpenOption.READ);
+        SharedReadChannel channel = SharedReadChannel.open(file);
         try {
             List<String> warnings = new ArrayList<>();
             long size = channel.size();

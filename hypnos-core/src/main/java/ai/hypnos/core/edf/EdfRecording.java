@@ -1,12 +1,12 @@
 package ai.hypnos.core.edf;
 
+import ai.hypnos.core.io.SharedReadChannel;
 import ai.hypnos.core.recording.Annotation;
 import ai.hypnos.core.recording.Recording;
 import ai.hypnos.core.recording.Segment;
 import ai.hypnos.core.recording.SignalInfo;
 
 import java.io.IOException;
-import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.util.ArrayList;
@@ -22,11 +22,15 @@ import java.util.List;
  * offset). Reads of a discontinuous (EDF+D) file return the stored samples back to back;
  * {@link #segments()} and {@link #recordOnset(long)} place them in time.
  *
- * <p>Reads are thread-safe. Close the recording to release the file.
+ * <p>Reads are thread-safe. A thread interrupted while reading gets an
+ * {@link java.io.InterruptedIOException} naming the file; the other threads' reads go on (the
+ * file is opened again if the interrupt closed it: {@link SharedReadChannel}). Close the
+ * recording to release the file; reads after that throw
+ * {@link java.nio.channels.ClosedChannelException}.
  */
 public final class EdfRecording implements Recording {
     private final Path file;
-    private final FileChannel channel;
+    private final SharedReadChannel channel;
     private final EdfHeader header;
     private final long recordCount;
     private final EdfTimeline timeline;
@@ -36,7 +40,7 @@ public final class EdfRecording implements Recording {
     private final List<SignalInfo> signals;
     private final DataRecords records;
 
-    EdfRecording(Path file, FileChannel channel, EdfHeader header, long recordCount, EdfTimeline timeline,
+    EdfRecording(Path file, SharedReadChannel channel, EdfHeader header, long recordCount, EdfTimeline timeline,
                  List<Annotation> annotations, List<String> warnings, int chunkBytes) {
         this.file = file;
         this.channel = channel;
@@ -75,7 +79,11 @@ public final class EdfRecording implements Recording {
     /** The header's start time plus the first record's EDF+ time-keeping onset (sub-second starts). */
     @Override
     public LocalDateTime startTime() {
-        return header.startTime().plusNanos(Math.round(timeline.startOffset() * 1e9));
+        // Whole seconds and the fraction apart: onsets reach 1e10 s (TalParser.MAX_SECONDS), whose
+        // count of nanoseconds does not fit a long (Math.round would saturate at ~292 years).
+        double offset = timeline.startOffset();
+        double whole = Math.floor(offset);
+        return header.startTime().plusSeconds((long) whole).plusNanos(Math.round((offset - whole) * 1e9));
     }
 
     /** Seconds of stored data: records × record duration (0 for annotation-only files; gaps excluded). */

@@ -83,6 +83,7 @@ public final class AtomicFile implements Closeable {
             throw new IllegalStateException("already committed or aborted: " + target);
         }
         done = true;
+        boolean ok = false;
         try {
             channel.force(true);
             channel.close();
@@ -91,9 +92,13 @@ public final class AtomicFile implements Closeable {
             } catch (AtomicMoveNotSupportedException e) {
                 Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
             }
-        } catch (IOException | RuntimeException e) {
-            Files.deleteIfExists(temp);
-            throw e;
+            ok = true;
+        } finally {
+            // Also when force() fails (a full or failing disk): close() will not do it, since
+            // the file counts as done, and an open channel would leak its file descriptor.
+            if (!ok) {
+                discard();
+            }
         }
     }
 
@@ -101,7 +106,15 @@ public final class AtomicFile implements Closeable {
     public void abort() throws IOException {
         if (!done) {
             done = true;
+            discard();
+        }
+    }
+
+    /** Closes the channel (a no-op if closed) and deletes the temporary file, even if closing fails. */
+    private void discard() throws IOException {
+        try {
             channel.close();
+        } finally {
             Files.deleteIfExists(temp);
         }
     }

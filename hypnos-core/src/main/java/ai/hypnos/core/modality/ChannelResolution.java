@@ -1,12 +1,17 @@
 package ai.hypnos.core.modality;
 
+import ai.hypnos.core.HypnosFormatException;
 import ai.hypnos.core.preprocess.RateRatio;
 import ai.hypnos.core.preprocess.Resampler;
 import ai.hypnos.core.recording.Recording;
+import ai.hypnos.core.recording.Segment;
 import java.io.IOException;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.EnumMap;
 import java.util.EnumSet;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -17,6 +22,12 @@ import java.util.Set;
  * called; each call reads the channel(s) again (no caching, so memory stays with the caller).
  */
 public final class ChannelResolution {
+    /**
+     * Longest time line a discontinuous recording may span: a week. Its gaps become samples, so
+     * one corrupt record onset would otherwise ask for an array of any size.
+     */
+    static final double MAX_TIMELINE_SECONDS = 7 * 24 * 3600.0;
+
     private final Recording recording;
     private final Map<Modality, ResolvedChannel> channels;
     private final ResolutionReport report;
@@ -60,22 +71,74 @@ public final class ChannelResolution {
      * channel is resampled to the rate of the first (polyphase FIR as {@code scipy.signal.resample_poly},
      * {@link Resampler}).
      *
+     * <p>Sample {@code i} is always at {@code i / sampleRate} seconds from the recording start.
+     * In a discontinuous recording (EDF+D, several {@link Recording#segments()}) each segment is
+     * placed at its onset and the gaps between them are NaN, which preprocessing fills and
+     * reports as gaps ({@link ai.hypnos.core.preprocess.NonFiniteRepair}); joined end to end,
+     * everything after the first gap would be early, and shifted against the hypnogram.
+     *
      * @throws IllegalArgumentException if the modality is absent (see {@link #report()} for why)
+     * @throws HypnosFormatException    if a segment of a discontinuous recording ends more than
+     *                                  7 days after the start (naming the segment's first record)
      */
     public double[] read(Modality m) throws IOException {
         ResolvedChannel c = require(m);
-        double[] x = recording.read(c.signal());
+        double[] x = onTimeline(c.signal(), c.sampleRate());
         if (!c.hasReference()) {
             return x;
         }
-        double[] r = recording.read(c.referenceSignal());
         double from = recording.signals().get(c.referenceSignal()).sampleRate();
+        // Placed before resampling: filter outputs that reach into a gap are NaN, i.e. gap too.
+        double[] r = onTimeline(c.referenceSignal(), from);
         r = resample(r, from, c.sampleRate());
         int n = Math.min(x.length, r.length);
         double[] out = new double[n];
         double k = c.referenceScale();
         for (int i = 0; i < n; i++) {
             out[i] = x[i] - k * r[i];
+        }
+        return out;
+    }
+
+    /**
+     * One signal (at {@code fs} Hz) on the recording's time line: its samples as stored for a
+     * continuous recording, with NaN over the gaps for a discontinuous one.
+     */
+    private double[] onTimeline(int signal, double fs) throws IOException {
+        List<Segment> segments = recording.segments();
+        if (segments.size() <= 1) {
+            return recording.read(signal);
+        }
+        for (Segment s : segments) {
+            if (!(s.end() <= MAX_TIMELINE_SECONDS)) {
+                throw new HypnosFormatException(recording.source(), "onset of data record " + s.firstRecord(), s.onset() + " s",
+                        String.format(Locale.ROOT, "the discontinuous recording's segment starting there ends %.0f s after"
+                                + " the start, more than 7 days: its gaps would become an absurdly long signal"
+                                + " (corrupt time-keeping TAL?)", s.end()));
+            }
+        }
+        Segment last = segments.get(segments.size() - 1);
+        long total = Math.round(last.end() * fs);
+        if (total > Integer.MAX_VALUE - 8) {
+            throw new HypnosFormatException(recording.source(), "onset of data record " + last.firstRecord(),
+                    last.onset() + " s", "with its gaps the signal at " + fs + " Hz would have " + total
+                            + " samples, more than one Java array holds");
+        }
+        double[] stored = recording.read(signal); // only now: an absurd time line is refused unread
+        double[] out = new double[(int) total];
+        Arrays.fill(out, Double.NaN);
+        long used = 0;  // stored samples placed so far
+        int filled = 0; // end of the last placed run in out
+        for (Segment s : segments) {
+            long n = Math.round(s.duration() * fs);
+            // Rounding the onset to a sample may not move a segment back over the previous one.
+            int at = (int) Math.max(filled, Math.round(s.onset() * fs));
+            int count = (int) Math.max(0, Math.min(n, Math.min(stored.length - used, out.length - at)));
+            if (count > 0) {
+                System.arraycopy(stored, (int) used, out, at, count);
+            }
+            used += n;
+            filled = at + count;
         }
         return out;
     }

@@ -5,6 +5,7 @@ import ai.hypnos.core.modality.ChannelAliases.Kind;
 import ai.hypnos.core.modality.ChannelAliases.Pair;
 import ai.hypnos.core.preprocess.RateRatio;
 import ai.hypnos.core.recording.Recording;
+import ai.hypnos.core.recording.Segment;
 import ai.hypnos.core.recording.SignalInfo;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -124,12 +125,29 @@ public final class ChannelResolver {
                 LOG.debug("{}: {} absent: {}", name(recording), m.key(), entry.detail());
             }
         }
+        discontinuity(recording).ifPresent(warnings::add);
         for (String w : warnings) {
             LOG.warn("{}: {}", name(recording), w);
         }
         ResolutionReport report = new ResolutionReport(
                 recording.source() == null ? "" : recording.source().toString(), entries, warnings);
         return new ChannelResolution(recording, channels, report);
+    }
+
+    /** A warning for a recording with gaps (EDF+D): reads put NaN there (see {@link ChannelResolution#read}). */
+    private static Optional<String> discontinuity(Recording recording) {
+        List<Segment> segments = recording.segments();
+        if (segments.size() <= 1) {
+            return Optional.empty();
+        }
+        double stored = 0;
+        for (Segment s : segments) {
+            stored += s.duration();
+        }
+        double span = segments.get(segments.size() - 1).end();
+        return Optional.of(String.format(Locale.ROOT, "discontinuous recording: %d segments over %.3f s, %.3f s of it gaps;"
+                + " each modality is read on the recording's time line with NaN in the gaps (filled and reported as gaps"
+                + " by preprocessing)", segments.size(), span, span - stored));
     }
 
     private static String name(Recording r) {

@@ -20,7 +20,8 @@ import java.util.Arrays;
  * is plain, and refuse otherwise:
  * <ul>
  * <li>{@link #toDoubleArray()} and {@link #toFloatArray()}: any numeric type and bool (0/1);
- *     int64 beyond 2^53 and float64 → float32 round to nearest.</li>
+ *     int64 beyond 2^53 and float64 → float32 round to nearest (once, as numpy does: 64-bit
+ *     integers go to float32 directly, not through float64).</li>
  * <li>{@link #toLongArray()}, {@link #toIntArray()}, {@link #toShortArray()},
  *     {@link #toByteArray()}: integer types and bool; a narrower target is allowed when every
  *     element fits (otherwise {@link ArithmeticException} naming the element). Floats are refused:
@@ -309,6 +310,20 @@ public final class NpyArray {
                 ByteBuffer b = slice(from, count);
                 for (int i = 0; i < count; i++) {
                     out[i] = Float16.toFloat(b.getShort(2 * i));
+                }
+            }
+            // 64-bit integers straight to float: through double they would be rounded twice
+            // (2^60 + 2^36 + 1 → 2^60 + 2^36 → 2^60, where numpy gives 2^60 + 2^37).
+            case INT64 -> {
+                ByteBuffer b = slice(from, count);
+                for (int i = 0; i < count; i++) {
+                    out[i] = (float) b.getLong(8 * i);
+                }
+            }
+            case UINT64 -> {
+                ByteBuffer b = slice(from, count);
+                for (int i = 0; i < count; i++) {
+                    out[i] = unsignedToFloat(b.getLong(8 * i));
                 }
             }
             default -> {
@@ -600,6 +615,11 @@ public final class NpyArray {
     private static double unsignedToDouble(long v) {
         // Halve with the lost bit folded in ("round to odd"), so the doubling rounds only once.
         return v >= 0 ? (double) v : (double) ((v >>> 1) | (v & 1)) * 2.0;
+    }
+
+    private static float unsignedToFloat(long v) {
+        // As unsignedToDouble: the folded-in bit keeps "above half-way" visible to the one rounding.
+        return v >= 0 ? (float) v : (float) ((v >>> 1) | (v & 1)) * 2.0f;
     }
 
     private void requireNumeric(String target) {

@@ -289,8 +289,13 @@ public final class NpyHeader {
         if (kind == 'O') {
             throw new HypnosFormatException(file, field, descr, "object arrays (pickled Python objects) are not supported");
         }
-        if (digits.isEmpty() || !digits.chars().allMatch(Character::isDigit)) {
+        if (digits.isEmpty() || !digits.chars().allMatch(c -> c >= '0' && c <= '9')) {
             throw new HypnosFormatException(file, field, descr, "unknown dtype");
+        }
+        // The 12-character cap above still admits 10 digits, beyond int: a width that large is
+        // no dtype, and Integer.parseInt would fail with a message naming neither file nor field.
+        if (digits.length() > 9) {
+            throw new HypnosFormatException(file, field, descr, "item size " + digits + " is far beyond any dtype");
         }
         int count = Integer.parseInt(digits);
         int itemSize;

@@ -16,7 +16,8 @@ import java.util.Optional;
  *
  * <p>Time is always in seconds from {@link #startTime()}. For discontinuous recordings (EDF+D),
  * {@link #segments()} tells where data exist; reads that span a gap return the samples as stored
- * (records are concatenated) — use the segments to place them.
+ * (records are concatenated) — use the segments to place them, as
+ * {@link ai.hypnos.core.modality.ChannelResolution#read} does (NaN in the gaps).
  */
 public interface Recording extends Closeable {
 

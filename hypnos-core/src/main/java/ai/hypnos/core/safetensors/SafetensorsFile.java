@@ -1,6 +1,7 @@
 package ai.hypnos.core.safetensors;
 
 import ai.hypnos.core.HypnosFormatException;
+import ai.hypnos.core.io.SharedReadChannel;
 import ai.hypnos.core.numeric.BFloat16;
 import ai.hypnos.core.numeric.Float16;
 import com.fasterxml.jackson.core.JsonFactory;
@@ -16,12 +17,10 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.channels.FileChannel;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -56,7 +55,10 @@ import java.util.Map;
  * held in memory. Non-finite weights are found by {@link #checkFinite} or
  * {@link #floats(String, boolean)}; they are not an error of the format.
  *
- * <p>Thread-safe: any number of threads may read tensors concurrently.
+ * <p>Thread-safe: any number of threads may read tensors concurrently. A thread interrupted
+ * while reading gets an {@link java.io.InterruptedIOException} naming the file; the others read
+ * on ({@link SharedReadChannel} opens the file again if the interrupt closed it). Reads after
+ * {@link #close()} throw {@link java.nio.channels.ClosedChannelException}.
  */
 public final class SafetensorsFile implements Closeable {
     /** The safetensors library's limit on the header size. */
@@ -72,13 +74,13 @@ public final class SafetensorsFile implements Closeable {
             .build());
 
     private final Path file;
-    private final FileChannel channel;
+    private final SharedReadChannel channel;
     private final long dataStart;
     private final Map<String, String> metadata;
     private final List<TensorInfo> tensors;
     private final Map<String, TensorInfo> byName;
 
-    private SafetensorsFile(Path file, FileChannel channel, long dataStart, Map<String, String> metadata,
+    private SafetensorsFile(Path file, SharedReadChannel channel, long dataStart, Map<String, String> metadata,
                             List<TensorInfo> tensors) {
         this.file = file;
         this.channel = channel;
@@ -94,7 +96,7 @@ public final class SafetensorsFile implements Closeable {
 
     /** Opens a file and validates its header (see the class comment); no tensor data are read. */
     public static SafetensorsFile open(Path file) throws IOException {
-        FileChannel ch = FileChannel.open(file, StandardOpenOption.READ);
+        SharedReadChannel ch = SharedReadChannel.open(file);
         try {
             return parse(file, ch);
         } catch (IOException | RuntimeException e) {
@@ -103,7 +105,7 @@ public final class SafetensorsFile implements Closeable {
         }
     }
 
-    private static SafetensorsFile parse(Path file, FileChannel ch) throws IOException {
+    private static SafetensorsFile parse(Path file, SharedReadChannel ch) throws IOException {
         long size = ch.size();
         if (size < 8) {
             throw new HypnosFormatException(file, "header length", size + " bytes in the file",
@@ -496,7 +498,7 @@ public final class SafetensorsFile implements Closeable {
                 "non-finite weight (NaN or infinity)");
     }
 
-    private static void readFully(FileChannel ch, ByteBuffer b, long position, Path file, String field) throws IOException {
+    private static void readFully(SharedReadChannel ch, ByteBuffer b, long position, Path file, String field) throws IOException {
         long pos = position;
         while (b.hasRemaining()) {
             int r = ch.read(b, pos);

@@ -239,10 +239,11 @@ public final class AfWindows {
             wr.flush();
             out.commit();
         }
-        try (NpzWriter z = NpzWriter.create(outDir.resolve("truth.npz"), true)) {
+        try (NpzWriter z = NpzWriter.begin(outDir.resolve("truth.npz"), true)) {
             z.put("r_peaks", NpyArray.of(rPeaks));
             z.put("r_peak_window", NpyArray.of(owner));
             z.put("beat_type", NpyArray.of(types));
+            z.commit();
         }
         return ids;
     }

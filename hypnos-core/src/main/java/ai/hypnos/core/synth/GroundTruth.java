@@ -140,7 +140,7 @@ public final class GroundTruth {
         for (int k = 0; k < kinds.length; k++) {
             names[k] = kinds[k].key();
         }
-        try (NpzWriter z = NpzWriter.create(file, true)) {
+        try (NpzWriter z = NpzWriter.begin(file, true)) {
             z.put("stage", NpyArray.of(toBytes(stages)));
             z.put("latent_stage", NpyArray.of(toBytes(latentStages)));
             z.put("epoch_seconds", NpyArray.scalar(30.0));
@@ -152,6 +152,7 @@ public final class GroundTruth {
             z.put("resp_rate", NpyArray.of(respRate));
             z.put("spo2", NpyArray.of(spo2));
             z.put("lights", NpyArray.of(lights));
+            z.commit();
         }
     }
 

@@ -8,6 +8,7 @@ import static ai.hypnos.core.annotation.SleepStage.UNSCORED;
 import static ai.hypnos.core.annotation.SleepStage.W;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
@@ -30,6 +31,25 @@ class EpochAlignerTest {
         SleepStage[] got = align(List.of(s(0, 60, W), s(60, 30, N1), s(90, 90, N2), s(180, 30, REM)), 210, w);
         assertArrayEquals(new SleepStage[] {W, W, N1, N2, N2, N2, REM}, got);
         assertTrue(w.isEmpty(), w.toString());
+    }
+
+    @Test
+    void anAbsurdOnsetWithUnknownLengthIsRefusedNotAllocated() {
+        // A corrupt TAL onset (+9e9 s): the hypnogram would need 3e8 epochs, gigabytes of arrays.
+        List<StageInterval> in = List.of(s(0, 30, W), new StageInterval(9e9, 30, N2, "Sleep stage 2"));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> EpochAligner.align(in, Double.NaN, 30, new ArrayList<>()));
+        assertTrue(e.getMessage().contains("'Sleep stage 2'") && e.getMessage().contains("9.0E9"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> EpochAligner.align(in, 0, 30, new ArrayList<>()));
+        // An absurd duration is the same mistake.
+        assertThrows(IllegalArgumentException.class, () -> EpochAligner.align(
+                List.of(new StageInterval(0, 1e12, W, "W")), Double.NaN, 30, new ArrayList<>()));
+        // A week is still accepted; with a known length the interval is just clipped, with a warning.
+        assertEquals(7 * 24 * 120, EpochAligner.align(List.of(s(7 * 24 * 3600 - 30, 30, N1)), Double.NaN, 30,
+                new ArrayList<>()).stages().length);
+        List<String> w = new ArrayList<>();
+        assertArrayEquals(new SleepStage[] {W, UNSCORED}, align(in, 60, w));
+        assertTrue(w.stream().anyMatch(x -> x.contains("the rest is dropped")), w.toString());
     }
 
     @Test

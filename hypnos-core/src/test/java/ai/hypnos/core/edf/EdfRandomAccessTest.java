@@ -99,6 +99,29 @@ class EdfRandomAccessTest {
     }
 
     @Test
+    void anInterruptedReaderDoesNotCloseTheRecordingForTheOthers(@TempDir Path dir) throws Exception {
+        Path p = dir.resolve("shared.edf");
+        EdfWriter.write(p, EdfTestSupport.mixedRates(20, 3));
+        try (EdfRecording rec = EdfReader.open(p)) {
+            double[] before = rec.read(0);
+            java.util.concurrent.atomic.AtomicReference<Throwable> seen = new java.util.concurrent.atomic.AtomicReference<>();
+            Thread t = new Thread(() -> {
+                Thread.currentThread().interrupt();
+                try {
+                    rec.read(1);
+                } catch (Throwable e) {
+                    seen.set(e);
+                }
+            });
+            t.start();
+            t.join();
+            assertTrue(seen.get() instanceof java.io.InterruptedIOException, String.valueOf(seen.get()));
+            assertTrue(seen.get().getMessage().contains(p.toString()), seen.get().getMessage());
+            assertArrayEquals(before, rec.read(0), "the recording stays readable for every other thread");
+        }
+    }
+
+    @Test
     void misuseIsAnIllegalArgument(@TempDir Path dir) throws Exception {
         Path p = dir.resolve("misuse.edf");
         EdfWriter.write(p, EdfTestSupport.mixedRates(2, 1));

@@ -205,6 +205,64 @@ class EdfRoundTripTest {
     }
 
     @Test
+    void infiniteSamplesAreClampedAndTheRangeComesFromTheFiniteOnes(@TempDir Path dir) throws Exception {
+        double[] x = ramp(200, 0.5); // finite values from about -1 to 100.5
+        x[20] = Double.POSITIVE_INFINITY;
+        x[21] = Double.NEGATIVE_INFINITY;
+        double finiteMin = Double.POSITIVE_INFINITY;
+        double finiteMax = Double.NEGATIVE_INFINITY;
+        for (double v : x) {
+            if (Double.isFinite(v)) {
+                finiteMin = Math.min(finiteMin, v);
+                finiteMax = Math.max(finiteMax, v);
+            }
+        }
+        Path p = dir.resolve("inf.edf");
+        EdfWriter.write(p, InMemoryRecording.builder().signal("inf", "uV", 100, x).build());
+        try (EdfRecording rec = EdfReader.open(p)) {
+            EdfSignalHeader h = rec.signalHeader(0);
+            // The range encloses the finite samples, tightly (8-character bounds, not ±huge).
+            assertTrue(h.physicalMin() <= finiteMin && h.physicalMin() > finiteMin - 1e-3, "min " + h.physicalMin());
+            assertTrue(h.physicalMax() >= finiteMax && h.physicalMax() < finiteMax + 1e-3, "max " + h.physicalMax());
+            int[] d = rec.readDigital(0, 0, 200);
+            assertEquals(h.digitalMax(), d[20], "+Infinity clamped to the top of the range");
+            assertEquals(h.digitalMin(), d[21], "-Infinity clamped to the bottom");
+            double[] y = rec.read(0);
+            for (int i = 0; i < x.length; i++) {
+                if (Double.isFinite(x[i])) {
+                    assertEquals(x[i], y[i], h.gain() / 2 + 1e-12, "sample " + i);
+                }
+            }
+        }
+    }
+
+    @Test
+    void startOffsetsBeyondTheNanosecondsOfALongKeepTheirTime(@TempDir Path dir) throws Exception {
+        // Record 0's time-keeping TAL says the data begin 9.3e9 s (~295 years) after the header
+        // time: allowed by the parser (< 1e10 s), but 9.3e18 ns overflow a long.
+        LocalDateTime header = LocalDateTime.of(2000, 1, 1, 0, 0);
+        InMemoryRecording src = InMemoryRecording.builder().start(header)
+                .signal("x", "uV", 10, ramp(40, 1))
+                .annotation(new Annotation(3.5, Double.NaN, "a long text that leaves room in every record's TAL block"))
+                .build();
+        Path p = dir.resolve("late.edf");
+        EdfWriter.write(p, src);
+        byte[] b = Files.readAllBytes(p);
+        int tk;
+        try (EdfRecording rec = EdfReader.open(p)) {
+            tk = (int) (rec.header().recordPosition(0) + rec.header().signalOffset(1));
+        }
+        String written = "+0\u0014\u0014\u0000";
+        assertEquals(written, new String(b, tk, written.length(), java.nio.charset.StandardCharsets.US_ASCII));
+        byte[] late = "+9300000000.25\u0014\u0014\u0000".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        System.arraycopy(late, 0, b, tk, late.length);
+        Files.write(p, b);
+        try (EdfRecording rec = EdfReader.open(p)) {
+            assertEquals(header.plusSeconds(9_300_000_000L).plusNanos(250_000_000), rec.startTime());
+        }
+    }
+
+    @Test
     void failedWriteLeavesTheTargetUntouched(@TempDir Path dir) throws Exception {
         Path p = dir.resolve("keep.edf");
         EdfWriter.write(p, EdfTestSupport.mixedRates(5, 4));

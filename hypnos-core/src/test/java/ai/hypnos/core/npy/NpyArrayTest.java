@@ -59,6 +59,54 @@ class NpyArrayTest {
         assertEquals(0.1f, f64.toFloatArray()[0]);
     }
 
+    /**
+     * 64-bit integers → float32 round once, to nearest even, as numpy's astype. Expected values
+     * computed with numpy 2.4:
+     * {@code np.array([...], dtype=np.int64).astype(np.float32)} and the same with
+     * {@code dtype=np.uint64}, printed with {@code int(f)}.
+     */
+    @Test
+    void sixtyFourBitIntegersRoundToFloat32OnceLikeNumpy() {
+        long[] int64 = {
+            (1L << 60) + (1L << 36) + 1,     // just above half an ulp: up (through double: down)
+            -((1L << 60) + (1L << 36) + 1),
+            Long.MAX_VALUE,
+            Long.MIN_VALUE,
+            (1L << 24) + 1,                  // tie: to even
+            (1L << 40) + (1L << 16) + 1,
+        };
+        float[] numpyInt64 = {
+            1152921642045800448f,          // 2^60 + 2^37
+            -1152921642045800448f,
+            9223372036854775808f,          // 2^63
+            -9223372036854775808f,
+            16777216f,
+            1099511758848f,                // 2^40 + 2^17
+        };
+        assertArrayEquals(numpyInt64, NpyArray.of(int64).toFloatArray());
+        assertEquals(1152921642045800448f, NpyArray.of(int64).toFloatArray(0, 1)[0], "range read too");
+
+        // uint64 as raw bit patterns: 2^64-1, 2^63+2^39+1, 2^63+2^39, 2^63+3*2^39, 2^64-2^39-1
+        long[] uint64Bits = {
+            -1L,
+            Long.MIN_VALUE + (1L << 39) + 1,
+            Long.MIN_VALUE + (1L << 39),
+            Long.MIN_VALUE + 3 * (1L << 39),
+            -(1L << 39) - 1,
+        };
+        float[] numpyUint64 = {
+            18446744073709551616f,          // 2^64
+            9223373136366403584f,           // 2^63 + 2^40 (through double: 2^63)
+            9223372036854775808f,           // tie: to even, 2^63
+            9223374235878031360f,           // tie: to even, 2^63 + 2^41
+            18446742974197923840f,          // 2^64 - 2^40 (through double: 2^64)
+        };
+        ByteBuffer raw = ByteBuffer.allocate(8 * uint64Bits.length).order(ByteOrder.LITTLE_ENDIAN);
+        raw.asLongBuffer().put(uint64Bits);
+        NpyArray u64 = NpyArray.ofBytes(NpyDtype.UINT64, 8, new long[] {uint64Bits.length}, raw);
+        assertArrayEquals(numpyUint64, u64.toFloatArray());
+    }
+
     @Test
     void narrowingIsCheckedAndFloatsAreNotRoundedToIntegers() {
         NpyArray tokens = NpyArray.of(new long[] {0, 15, 1023});

@@ -114,6 +114,13 @@ class NpyHostileInputTest {
         fails(npy(1, dict("<U0", "False", "(1,)"), new byte[0]), "descr", "unicode width");
         fails(npy(1, dict("|i4", "False", "(1,)"), new byte[4]), "descr", "no byte order");
         fails(npy(1, dict("xyz", "False", "(1,)"), new byte[4]), "descr", "unknown dtype");
+        // Widths beyond int: a format error naming file and field, not a bare NumberFormatException.
+        HypnosFormatException wide = fails(npy(1, dict("<f9999999999", "False", "(1,)"), new byte[4]), "descr", "item size");
+        assertEquals("<f9999999999", wide.value());
+        fails(npy(1, dict("<U9999999999", "False", "(1,)"), new byte[4]), "descr", "item size");
+        fails(npy(1, dict("<U4294967300", "False", "(1,)"), new byte[4]), "descr", "item size");
+        // Non-ASCII digits (which Integer.parseInt would accept) are no dtype either.
+        fails(npy(3, dict("<f\u0664", "False", "(1,)"), new byte[4]), "descr", "unknown dtype");
         fails(npy(1, "{'descr': [('a', '<f4')], 'fortran_order': False, 'shape': (1,), }", new byte[4]), "descr", "structured");
     }
 
@@ -195,8 +202,9 @@ class NpyHostileInputTest {
         assertEquals("zip", e.field());
 
         Path g = dir.resolve("corrupt.npz");
-        try (NpzWriter w = NpzWriter.create(g, true)) {
+        try (NpzWriter w = NpzWriter.begin(g, true)) {
             w.put("a", NpyArray.of(new double[4096]));
+            w.commit();
         }
         byte[] bytes = Files.readAllBytes(g);
         // Flip bytes inside the deflate stream (after the 30-byte local header and the name).
@@ -213,7 +221,7 @@ class NpyHostileInputTest {
     @Test
     void npzWriterLeavesNothingOnFailureOrAbort() throws IOException {
         Path f = dir.resolve("out.npz");
-        NpzWriter w = NpzWriter.create(f, false);
+        NpzWriter w = NpzWriter.begin(f, false);
         w.put("a", NpyArray.of(new float[] {1}));
         assertThrows(IllegalArgumentException.class, () -> w.put("a", NpyArray.of(new float[] {2})));
         w.abort();
@@ -221,8 +229,9 @@ class NpyHostileInputTest {
         try (var files = Files.list(dir)) {
             assertEquals(0, files.count(), "temporary file removed");
         }
-        try (NpzWriter ok = NpzWriter.create(f, false)) {
+        try (NpzWriter ok = NpzWriter.begin(f, false)) {
             ok.put("a.npy", NpyArray.of(new float[] {1}));
+            ok.commit();
         }
         try (NpzReader r = NpzReader.open(f)) {
             assertEquals(java.util.List.of("a"), r.keys());

@@ -33,11 +33,13 @@ class NpzWriterFileEntryTest {
         for (boolean compressed : new boolean[] {false, true}) {
             Path a = dir.resolve("array-" + compressed + ".npz");
             Path b = dir.resolve("file-" + compressed + ".npz");
-            try (NpzWriter w = NpzWriter.create(a, compressed)) {
+            try (NpzWriter w = NpzWriter.begin(a, compressed)) {
                 w.put("x", NpyArray.of(values, 3, 700_001));
+                w.commit();
             }
-            try (NpzWriter w = NpzWriter.create(b, compressed)) {
+            try (NpzWriter w = NpzWriter.begin(b, compressed)) {
                 w.put("x", NpyDtype.FLOAT32, 4, new long[] {3, 700_001}, rows);
+                w.commit();
             }
             assertArrayEquals(Files.readAllBytes(a), Files.readAllBytes(b));
             assertArrayEquals(values, NpzReader.readAll(b).get("x").toFloatArray());
@@ -49,10 +51,11 @@ class NpzWriterFileEntryTest {
         Path rows = dir.resolve("rows.bin");
         Files.write(rows, new byte[10]);
         Path target = dir.resolve("out.npz");
-        try (NpzWriter w = NpzWriter.create(target, false)) {
+        try (NpzWriter w = NpzWriter.begin(target, false)) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                     () -> w.put("x", NpyDtype.FLOAT32, 4, new long[] {2, 2}, rows));
             assertTrue(e.getMessage().contains("10 bytes") && e.getMessage().contains("16 expected"), e.getMessage());
+            assertThrows(IllegalStateException.class, w::commit, "an archive with a failed put cannot be published");
         }
         assertFalse(Files.exists(target));
     }

@@ -62,10 +62,11 @@ class NumpyReadsJavaTest {
         }
         for (boolean compressed : new boolean[] {false, true}) {
             Path f = dir.resolve(compressed ? "compressed.npz" : "stored.npz");
-            try (NpzWriter z = NpzWriter.create(f, compressed)) {
+            try (NpzWriter z = NpzWriter.begin(f, compressed)) {
                 for (Map.Entry<String, NpyArray> e : arrays.entrySet()) {
                     z.put(e.getKey(), e.getValue());
                 }
+                z.commit();
             }
             files.add(f.toString());
         }

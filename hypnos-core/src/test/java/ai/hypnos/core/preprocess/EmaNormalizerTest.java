@@ -8,6 +8,7 @@ import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The rolling EMA z-score against the scipy (lfilter) formulation of DESIGN §4. */
@@ -94,9 +95,14 @@ class EmaNormalizerTest {
         for (int i = 500; i < changedFuture.length; i++) {
             changedFuture[i] += 1000;
         }
-        double[] a = ema.stream(EmaNormalizer.Startup.IMMEDIATE).push(x, 0, 500);
-        double[] b = ema.stream(EmaNormalizer.Startup.IMMEDIATE).push(changedFuture, 0, 500);
-        assertArrayEquals(a, b);
+        // Both whole signals go in (pushing only samples 0-499 of each would compare identical
+        // inputs); only the outputs up to the change must agree, and later ones must not.
+        double[] a = ema.stream(EmaNormalizer.Startup.IMMEDIATE).push(x, 0, x.length);
+        double[] b = ema.stream(EmaNormalizer.Startup.IMMEDIATE).push(changedFuture, 0, changedFuture.length);
+        assertEquals(x.length, a.length);
+        assertEquals(x.length, b.length);
+        assertArrayEquals(Arrays.copyOf(a, 500), Arrays.copyOf(b, 500));
+        assertNotEquals(a[500], b[500], "the change reaches the output at sample 500");
     }
 
     private static double[] signal(Random rng, int n) {

@@ -55,6 +55,29 @@ class SafetensorsWriterLaterTest {
     }
 
     @Test
+    void anInterruptedReaderDoesNotCloseTheFileForTheOthers() throws Exception {
+        float[] a = values(1000, 2f);
+        Path p = dir.resolve("shared.safetensors");
+        new SafetensorsWriter().add("w", SafetensorsDtype.F32, new long[] {1000}, a).write(p);
+        try (SafetensorsFile f = SafetensorsFile.open(p)) {
+            java.util.concurrent.atomic.AtomicReference<Throwable> seen = new java.util.concurrent.atomic.AtomicReference<>();
+            Thread t = new Thread(() -> {
+                Thread.currentThread().interrupt();
+                try {
+                    f.floats("w");
+                } catch (Throwable e) {
+                    seen.set(e);
+                }
+            });
+            t.start();
+            t.join();
+            assertTrue(seen.get() instanceof java.io.InterruptedIOException, String.valueOf(seen.get()));
+            assertTrue(seen.get().getMessage().contains(p.toString()), seen.get().getMessage());
+            assertArrayEquals(a, f.floats("w"), "the file stays readable for every other thread");
+        }
+    }
+
+    @Test
     void aTensorOfTheWrongSizeFailsTheWriteAndLeavesNoFile() throws Exception {
         SafetensorsWriter w = new SafetensorsWriter()
                 .addLater("w/a", SafetensorsDtype.F32, new long[] {2, 3}, () -> new float[5]);

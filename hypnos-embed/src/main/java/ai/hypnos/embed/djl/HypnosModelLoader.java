@@ -65,15 +65,8 @@ public final class HypnosModelLoader implements ModelLoader {
             throw new ModelNotFoundException("the Hypnos zoo serves Recording → Embeddings, not "
                     + criteria.getInputClass().getName() + " → " + criteria.getOutputClass().getName());
         }
-        Map<String, Object> args = new LinkedHashMap<>();
-        if (criteria.getArguments() != null) {
-            args.putAll(criteria.getArguments());
-        }
-        if (criteria.getOptions() != null) {
-            args.putAll(criteria.getOptions());
-        }
-        Path bundle = Hypnos.locate(String.valueOf(args.getOrDefault("bundle", HubOptions.DEFAULT_REPO)),
-                HubOptions.defaults());
+        Map<String, Object> args = arguments(criteria);
+        Path bundle = Hypnos.locate(bundleName(criteria), HubOptions.defaults());
         Device device = criteria.getDevice() == null ? Device.cpu() : criteria.getDevice();
         HypnosDjlModel model = new HypnosDjlModel(ARTIFACT_ID, device);
         try {
@@ -90,10 +83,31 @@ public final class HypnosModelLoader implements ModelLoader {
         }
     }
 
+    /**
+     * The criteria's arguments and options in one map ({@code optOption} wins on a clash). Every
+     * method reads this, so that {@code loadModel}, {@code isDownloaded} and {@code downloadModel}
+     * agree on which bundle is meant.
+     */
+    static Map<String, Object> arguments(Criteria<?, ?> criteria) {
+        Map<String, Object> args = new LinkedHashMap<>();
+        if (criteria.getArguments() != null) {
+            args.putAll(criteria.getArguments());
+        }
+        if (criteria.getOptions() != null) {
+            args.putAll(criteria.getOptions());
+        }
+        return args;
+    }
+
+    /** The {@code bundle} argument or option: a path or a Hub repository id. */
+    static String bundleName(Criteria<?, ?> criteria) {
+        Object b = arguments(criteria).get("bundle");
+        return b == null ? HubOptions.DEFAULT_REPO : b.toString();
+    }
+
     @Override
     public <I, O> boolean isDownloaded(Criteria<I, O> criteria) {
-        Object b = criteria.getArguments() == null ? null : criteria.getArguments().get("bundle");
-        String name = b == null ? HubOptions.DEFAULT_REPO : b.toString();
+        String name = bundleName(criteria);
         if (Files.exists(Path.of(name))) {
             return true;
         }
@@ -103,8 +117,7 @@ public final class HypnosModelLoader implements ModelLoader {
 
     @Override
     public <I, O> void downloadModel(Criteria<I, O> criteria, Progress progress) throws IOException {
-        Object b = criteria.getArguments() == null ? null : criteria.getArguments().get("bundle");
-        Hypnos.locate(b == null ? HubOptions.DEFAULT_REPO : b.toString(), HubOptions.defaults());
+        Hypnos.locate(bundleName(criteria), HubOptions.defaults());
     }
 
     @Override

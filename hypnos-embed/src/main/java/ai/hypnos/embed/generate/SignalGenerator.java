@@ -96,7 +96,7 @@ public final class SignalGenerator {
             for (int t = 0; t < rows.length; t++) {
                 codes[t] = Arrays.copyOfRange(rows[t], b.columnOffset(), b.columnOffset() + b.numQuantizers());
             }
-            waves.put(b.name(), DecoderCopy.decode(b.tokenizer(), codes));
+            waves.put(b.name(), b.tokenizer().decode(codes));
             rates.put(b.name(), b.spec().sampleRate());
             channels.put(b.name(), b.spec().channels().get(0));
         }

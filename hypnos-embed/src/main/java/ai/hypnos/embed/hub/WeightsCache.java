@@ -21,7 +21,8 @@ import org.slf4j.LoggerFactory;
  * <p>A bundle lives at {@code <cacheDir>/<owner>/<name>/<revision>/<filename>}, with its SHA-256
  * in {@code <filename>.sha256} ({@code sha256sum} format) and a {@code serving.properties} that
  * lets DJL's {@code Criteria.optModelPath} load the folder with the Hypnos engine and translator.
- * A cached file is used as is (no network); {@link #fetch} with {@code force} downloads again.
+ * A cached file is used as is (no network): {@link #resolve} downloads only what is missing, while
+ * {@link #fetch} always downloads again (what {@code hypnos fetch-weights --force} uses).
  */
 public final class WeightsCache {
     private static final Logger LOG = LoggerFactory.getLogger(WeightsCache.class);
@@ -68,22 +69,32 @@ public final class WeightsCache {
                     + location(repo, options) + " and downloads are off (HYPNOS_OFFLINE / HF_HUB_OFFLINE): run "
                     + "'hypnos fetch-weights --repo " + repo + "' with network access, or copy the bundle there");
         }
-        return fetch(repo, options, location(repo, options));
+        // Another thread or process may be downloading the same bundle right now: the downloader
+        // waits for it and then keeps its file instead of fetching a second copy.
+        return fetch(repo, options, location(repo, options), false);
     }
 
     /**
      * Downloads a repository's bundle to {@code target} (resumable, verified, atomic) and writes
-     * the checksum file and {@code serving.properties} next to it.
+     * the checksum file and {@code serving.properties} next to it. An existing {@code target} is
+     * downloaded again, unless another thread or process replaced it while this call waited for
+     * the target's download lock.
      */
     public static Path fetch(HubRepo repo, HubOptions options, Path target) throws IOException {
+        return fetch(repo, options, target, true);
+    }
+
+    private static Path fetch(HubRepo repo, HubOptions options, Path target, boolean replace) throws IOException {
         if (options.offline()) {
             throw new IOException("downloads are off (HYPNOS_OFFLINE / HF_HUB_OFFLINE); cannot fetch " + repo);
         }
         URI url = url(repo, options);
-        new HttpDownloader(options).download(url, target);
+        new HttpDownloader(options).download(url, target, replace);
         Path props = target.resolveSibling("serving.properties");
         if (!Files.exists(props)) {
-            Files.writeString(props, SERVING_PROPERTIES);
+            // Atomic, as concurrent fetches of one bundle may both get here: DJL must never read a
+            // half-written file.
+            HttpDownloader.writeAtomically(props, SERVING_PROPERTIES);
         }
         return target;
     }

@@ -72,21 +72,17 @@ public final class ChunkedEmbedder {
             } catch (UncheckedIOException e) {
                 throw e.getCause();
             }
-            try (NpzWriter w = NpzWriter.create(target, false)) {
-                try {
-                    for (int i = 0; i < m; i++) {
-                        if (presence[i]) {
-                            rows.putInto(w, i, rec.modalities().get(i), s);
-                            present.add(rec.modalities().get(i));
-                        }
+            try (NpzWriter w = NpzWriter.begin(target, false)) {
+                for (int i = 0; i < m; i++) {
+                    if (presence[i]) {
+                        rows.putInto(w, i, rec.modalities().get(i), s);
+                        present.add(rec.modalities().get(i));
                     }
-                    rows.putInto(w, m, "mean", s);
-                    Embeddings.writeNpzTail(w, a.epochs(), rec.tokens(), s, rec.totalK(),
-                            presence, rec.modalities(), rec.channelIds(), rec.report());
-                } catch (IOException | RuntimeException e) {
-                    w.abort();
-                    throw e;
                 }
+                rows.putInto(w, m, "mean", s);
+                Embeddings.writeNpzTail(w, a.epochs(), rec.tokens(), s, rec.totalK(),
+                        presence, rec.modalities(), rec.channelIds(), rec.report());
+                w.commit();
             }
         }
         return new EmbeddingSummary(target, s, d, present, type, rec.report(), rec.notes());

@@ -2,6 +2,8 @@ package ai.hypnos.embed.djl;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.engine.Engine;
@@ -96,5 +98,37 @@ class DjlCriteriaTest {
                 .optArgument("notch", "60")
                 .optArgument("outputType", "float32")
                 .build());
+    }
+
+    /** {@code bundle} given with {@code optOption}: every loader method reads it, not the default repository. */
+    @Test
+    void bundleGivenAsAnOption() throws Exception {
+        String local = dir.resolve("tiny.safetensors").toString();
+        Criteria<Recording, Embeddings> c = Criteria.builder().setTypes(Recording.class, Embeddings.class)
+                .optGroupId(HypnosModelZoo.GROUP_ID)
+                .optArtifactId(HypnosModelLoader.ARTIFACT_ID)
+                .optOption("bundle", local)
+                .optArgument("notch", "60")
+                .optArgument("outputType", "float32")
+                .build();
+        HypnosModelLoader loader = new HypnosModelLoader();
+        assertEquals(local, HypnosModelLoader.bundleName(c));
+        assertTrue(loader.isDownloaded(c));
+        loader.downloadModel(c, null); // the local file: nothing to fetch
+        same(c);
+
+        // A missing local file is reported as such; neither method falls back to the published bundle.
+        String missing = dir.resolve("missing.safetensors").toString();
+        Criteria<Recording, Embeddings> gone = Criteria.builder().setTypes(Recording.class, Embeddings.class)
+                .optGroupId(HypnosModelZoo.GROUP_ID)
+                .optArtifactId(HypnosModelLoader.ARTIFACT_ID)
+                .optArgument("bundle", "joncarter/hypnos")
+                .optOption("bundle", missing)
+                .build();
+        assertEquals(missing, HypnosModelLoader.bundleName(gone), "the option wins over the argument, as in loadModel");
+        assertFalse(loader.isDownloaded(gone));
+        java.io.FileNotFoundException e = assertThrows(java.io.FileNotFoundException.class,
+                () -> loader.downloadModel(gone, null));
+        assertTrue(e.getMessage().contains(missing), e.getMessage());
     }
 }

@@ -27,6 +27,11 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -36,10 +41,13 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Weight download against a loopback HTTP server that behaves like the Hugging Face Hub: the
  * {@code resolve} URL answers a redirect carrying {@code X-Linked-Etag} (the SHA-256) and
- * {@code X-Linked-Size}, a "CDN" path serves the file with {@code Range} support. Checked: a
- * connection dropped mid-file is resumed (and the bytes match), a checksum mismatch fails and
- * leaves nothing behind, the cache is used without network afterwards, offline mode refuses to
- * download, and {@code Hypnos.load("owner/name")} goes through the cache.
+ * {@code X-Linked-Size} to a signed "CDN" link (a fresh token each time), and the CDN serves the
+ * file with {@code Range}, {@code If-Range} and a strong {@code ETag}. Checked: a connection
+ * dropped mid-file is resumed (and the bytes match), also when CDN links work once only; a
+ * {@code .part} of another version is never continued; two threads fetching one file download it
+ * once; a checksum mismatch fails and leaves nothing behind, the cache is used without network
+ * afterwards, offline mode refuses to download, and {@code Hypnos.load("owner/name")} goes
+ * through the cache.
  */
 class WeightsDownloadTest {
     private static final HubRepo REPO = new HubRepo("joncarter", "hypnos");
@@ -49,11 +57,27 @@ class WeightsDownloadTest {
 
     private HttpServer server;
     private ServerSocket cdn;
-    private byte[] file;
+    private volatile byte[] file;
     private String sha;
     private final AtomicInteger dropsLeft = new AtomicInteger();
+    /** The Range header of every GET the CDN served ("none" without one). */
     private final List<String> ranges = Collections.synchronizedList(new ArrayList<>());
+    /** The If-Range header of every GET the CDN served ("none" without one). */
+    private final List<String> ifRanges = Collections.synchronizedList(new ArrayList<>());
+    /** "METHOD token" of every request to the CDN. */
+    private final List<String> cdnRequests = Collections.synchronizedList(new ArrayList<>());
+    private final AtomicInteger hubGets = new AtomicInteger();
+    private final AtomicInteger nextToken = new AtomicInteger();
+    /** When set, the Hub sends no X-Linked-Etag (a file whose SHA-256 it does not know). */
     private volatile String advertisedSha;
+    /** The CDN's ETag of the current {@link #file}. */
+    private volatile String cdnEtag = "\"v1\"";
+    /** Signed links: a token works for one GET, and HEAD is refused, as on real CDNs. */
+    private volatile boolean singleUseLinks;
+    /** The CDN answers 403 to everything. */
+    private volatile boolean cdnRefuses;
+    /** When set, the CDN waits for it before sending a body. */
+    private volatile CountDownLatch gate;
 
     @BeforeEach
     void serve() throws Exception {
@@ -76,9 +100,15 @@ class WeightsDownloadTest {
     }
 
     private void resolve(HttpExchange x) throws IOException {
-        x.getResponseHeaders().add("X-Linked-Etag", "\"" + advertisedSha + "\"");
+        if (x.getRequestMethod().equals("GET")) {
+            hubGets.incrementAndGet();
+        }
+        if (advertisedSha != null) {
+            x.getResponseHeaders().add("X-Linked-Etag", "\"" + advertisedSha + "\"");
+        }
         x.getResponseHeaders().add("X-Linked-Size", String.valueOf(file.length));
-        x.getResponseHeaders().add("Location", "http://127.0.0.1:" + cdn.getLocalPort() + "/cdn/blob");
+        x.getResponseHeaders().add("Location", "http://127.0.0.1:" + cdn.getLocalPort() + "/cdn/blob?token="
+                + nextToken.incrementAndGet());
         x.sendResponseHeaders(302, -1);
         x.close();
     }
@@ -88,38 +118,68 @@ class WeightsDownloadTest {
      * connection (HttpServer keeps connections alive after a short body).
      */
     private void blobServer() {
+        java.util.Set<String> used = new java.util.HashSet<>();
         while (!cdn.isClosed()) {
             try (Socket sock = cdn.accept()) {
                 BufferedReader in = new BufferedReader(new InputStreamReader(sock.getInputStream(), StandardCharsets.ISO_8859_1));
                 String request = in.readLine();
                 String range = null;
+                String ifRange = null;
                 for (String line = in.readLine(); line != null && !line.isEmpty(); line = in.readLine()) {
-                    if (line.toLowerCase(java.util.Locale.ROOT).startsWith("range:")) {
+                    String lower = line.toLowerCase(java.util.Locale.ROOT);
+                    if (lower.startsWith("range:")) {
                         range = line.substring(6).trim();
+                    } else if (lower.startsWith("if-range:")) {
+                        ifRange = line.substring(9).trim();
                     }
                 }
-                if (request != null && request.startsWith("GET")) {
-                    ranges.add(range == null ? "none" : range); // the Range header of every GET
+                if (request == null) {
+                    continue;
                 }
-                int from = range == null ? 0 : Integer.parseInt(range.substring(6, range.indexOf('-')));
-                int length = file.length - from;
-                StringBuilder h = new StringBuilder(range == null ? "HTTP/1.1 200 OK\r\n" : "HTTP/1.1 206 Partial Content\r\n");
-                if (range != null) {
-                    h.append("Content-Range: bytes ").append(from).append('-').append(file.length - 1).append('/')
-                            .append(file.length).append("\r\n");
-                }
-                h.append("Content-Length: ").append(length).append("\r\nConnection: close\r\n\r\n");
+                String method = request.substring(0, request.indexOf(' '));
+                String token = request.contains("token=") ? request.replaceAll(".*token=(\\d+).*", "$1") : "-";
+                cdnRequests.add(method + " " + token);
                 OutputStream out = sock.getOutputStream();
-                out.write(h.toString().getBytes(StandardCharsets.ISO_8859_1));
-                if (request != null && request.startsWith("HEAD")) {
+                if (cdnRefuses || singleUseLinks && (method.equals("HEAD") || !used.add(token))) {
+                    out.write("HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+                            .getBytes(StandardCharsets.ISO_8859_1));
                     out.flush();
                     continue;
                 }
+                if (method.equals("GET")) {
+                    ranges.add(range == null ? "none" : range);
+                    ifRanges.add(ifRange == null ? "none" : ifRange);
+                }
+                byte[] body = file;
+                // If-Range: the range only while the entity is still the one named, else all of it.
+                if (ifRange != null && !ifRange.equals(cdnEtag)) {
+                    range = null;
+                }
+                int from = range == null ? 0 : Integer.parseInt(range.substring(6, range.indexOf('-')));
+                int length = body.length - from;
+                StringBuilder h = new StringBuilder(range == null ? "HTTP/1.1 200 OK\r\n" : "HTTP/1.1 206 Partial Content\r\n");
+                if (range != null) {
+                    h.append("Content-Range: bytes ").append(from).append('-').append(body.length - 1).append('/')
+                            .append(body.length).append("\r\n");
+                }
+                h.append("ETag: ").append(cdnEtag).append("\r\n");
+                h.append("Content-Length: ").append(length).append("\r\nConnection: close\r\n\r\n");
+                out.write(h.toString().getBytes(StandardCharsets.ISO_8859_1));
+                if (method.equals("HEAD")) {
+                    out.flush();
+                    continue;
+                }
+                CountDownLatch g = gate;
+                if (g != null) {
+                    g.await(30, TimeUnit.SECONDS);
+                }
                 // A dropped connection: a third of the promised bytes, then the socket closes.
-                out.write(file, from, dropsLeft.getAndDecrement() > 0 ? length / 3 : length);
+                out.write(body, from, dropsLeft.getAndDecrement() > 0 ? length / 3 : length);
                 out.flush();
             } catch (IOException e) {
                 // the client went away, or the server socket closed
+            } catch (InterruptedException e) {
+                return;
             }
         }
     }
@@ -142,6 +202,11 @@ class WeightsDownloadTest {
         assertEquals(sha + "  hypnos.safetensors\n", Files.readString(p.resolveSibling("hypnos.safetensors.sha256")));
         assertTrue(Files.exists(p.resolveSibling("serving.properties")));
         assertFalse(Files.exists(p.resolveSibling("hypnos.safetensors.part")));
+        // Nothing else is left: no .part.meta, no temporary file of the .sha256; the lock file stays.
+        try (var files = Files.list(p.getParent())) {
+            assertEquals(List.of("hypnos.safetensors", "hypnos.safetensors.lock", "hypnos.safetensors.sha256",
+                    "serving.properties"), files.map(f -> f.getFileName().toString()).sorted().toList());
+        }
         // A second resolve uses the cache: no request at all, so it works offline too.
         int before = ranges.size();
         assertEquals(p, WeightsCache.resolve(REPO, options()));
@@ -149,13 +214,139 @@ class WeightsDownloadTest {
         assertEquals(before, ranges.size());
     }
 
+    /** A run that stops after one dropped transfer, leaving its .part as a killed process would. */
+    private Path interruptedRun() {
+        dropsLeft.set(1);
+        assertThrows(IOException.class, () -> WeightsCache.resolve(REPO, options().withMaxAttempts(1)));
+        Path part = WeightsCache.location(REPO, options()).resolveSibling("hypnos.safetensors.part");
+        assertTrue(Files.exists(part));
+        ranges.clear();
+        ifRanges.clear();
+        return part;
+    }
+
+    /** The served file with one byte changed in each third: the same size, other content. */
+    private void publishNewVersion(boolean withSha) throws Exception {
+        byte[] next = file.clone();
+        for (int i = 1; i <= 3; i++) {
+            next[next.length * i / 4] ^= 0x5a;
+        }
+        file = next;
+        cdnEtag = "\"v2\"";
+        advertisedSha = withSha ? sha256(next) : null;
+    }
+
+    private static String sha256(byte[] b) throws Exception {
+        return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(b));
+    }
+
     @Test
     void partialFileOfAKilledRunIsResumed() throws Exception {
+        long have = Files.size(interruptedRun());
+        assertTrue(have > 0 && have < file.length);
+        Path target = WeightsCache.resolve(REPO, options());
+        assertEquals(List.of("bytes=" + have + "-"), ranges);
+        assertEquals(List.of("\"v1\""), ifRanges, "the resume names the version its bytes came from");
+        assertArrayEquals(file, Files.readAllBytes(target));
+        assertFalse(Files.exists(target.resolveSibling("hypnos.safetensors.part.meta")));
+    }
+
+    @Test
+    void partialFileOfAnotherVersionIsNotContinued() throws Exception {
+        interruptedRun();
+        publishNewVersion(true);
+        Path target = WeightsCache.resolve(REPO, options());
+        assertArrayEquals(file, Files.readAllBytes(target));
+        assertEquals(List.of("none"), ranges, "the old bytes are discarded, the new file fetched whole");
+        assertEquals(sha256(file) + "  hypnos.safetensors\n",
+                Files.readString(target.resolveSibling("hypnos.safetensors.sha256")));
+    }
+
+    @Test
+    void partialFileIsNotSplicedWhenTheServerGivesNoChecksum() throws Exception {
+        advertisedSha = null;
+        interruptedRun();
+        publishNewVersion(false);
+        Path target = WeightsCache.resolve(REPO, options());
+        // The resume is tried, but If-Range makes the server send the new version whole.
+        assertEquals(1, ranges.size());
+        assertTrue(ranges.get(0).startsWith("bytes="), ranges.toString());
+        assertEquals(List.of("\"v1\""), ifRanges);
+        assertArrayEquals(file, Files.readAllBytes(target));
+    }
+
+    @Test
+    void partialFileWithoutARecordIsDiscarded() throws Exception {
         Path target = WeightsCache.location(REPO, options());
         Files.createDirectories(target.getParent());
-        Files.write(target.resolveSibling("hypnos.safetensors.part"), java.util.Arrays.copyOf(file, 1000));
+        byte[] foreign = new byte[1000];
+        java.util.Arrays.fill(foreign, (byte) 7);
+        Files.write(target.resolveSibling("hypnos.safetensors.part"), foreign);
         WeightsCache.resolve(REPO, options());
-        assertEquals("bytes=1000-", ranges.get(0));
+        assertEquals(List.of("none"), ranges);
+        assertArrayEquals(file, Files.readAllBytes(target));
+    }
+
+    @Test
+    void expiringLinksAreResolvedAgainOnEveryAttempt() throws Exception {
+        singleUseLinks = true;
+        dropsLeft.set(2);
+        Path p = WeightsCache.resolve(REPO, options());
+        assertArrayEquals(file, Files.readAllBytes(p));
+        assertEquals(3, ranges.size(), ranges.toString());
+        assertEquals(3, hubGets.get(), "each attempt asks the Hub for a new link");
+        assertTrue(cdnRequests.stream().allMatch(r -> r.startsWith("GET ")), "no HEAD to the CDN: " + cdnRequests);
+        assertEquals(cdnRequests.size(), cdnRequests.stream().distinct().count(), "no link used twice: " + cdnRequests);
+    }
+
+    @Test
+    void aRefusedCdnLinkIsRetriedNotBlamedOnTheToken() {
+        // Every link the Hub hands out is refused, as an expired signature would be.
+        cdnRefuses = true;
+        IOException e = assertThrows(IOException.class, () -> WeightsCache.resolve(REPO, options().withMaxAttempts(3)));
+        assertTrue(e.getMessage().contains("after 3 attempts") && e.getMessage().contains("403")
+                && !e.getMessage().contains("HF_TOKEN"), e.getMessage());
+        assertFalse(e.getMessage().contains("token="), "the signed part of the link is not logged: " + e.getMessage());
+    }
+
+    @Test
+    void twoThreadsFetchingOneFileDownloadItOnce() throws Exception {
+        gate = new CountDownLatch(1);
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            CountDownLatch started = new CountDownLatch(2);
+            List<Future<Path>> results = new ArrayList<>();
+            for (int i = 0; i < 2; i++) {
+                results.add(pool.submit(() -> {
+                    started.countDown();
+                    return WeightsCache.resolve(REPO, options());
+                }));
+            }
+            started.await();
+            // The first thread's transfer is held at the CDN while the second reaches the lock.
+            Thread.sleep(500);
+            gate.countDown();
+            Path expected = WeightsCache.location(REPO, options());
+            for (Future<Path> f : results) {
+                assertEquals(expected, f.get(60, TimeUnit.SECONDS));
+            }
+            assertArrayEquals(file, Files.readAllBytes(expected));
+            assertEquals(1, ranges.size(), "fetched once: " + ranges);
+            assertEquals(1, hubGets.get());
+            assertTrue(Files.exists(expected.resolveSibling("hypnos.safetensors.lock")), "the lock file is kept");
+            assertEquals(sha + "  hypnos.safetensors\n",
+                    Files.readString(expected.resolveSibling("hypnos.safetensors.sha256")));
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void fetchDownloadsAgainWhileResolveKeepsTheCachedFile() throws Exception {
+        Path target = WeightsCache.resolve(REPO, options());
+        assertEquals(1, ranges.size());
+        WeightsCache.fetch(REPO, options(), target);
+        assertEquals(2, ranges.size(), "fetch replaces an existing file (hypnos fetch-weights --force)");
         assertArrayEquals(file, Files.readAllBytes(target));
     }
 

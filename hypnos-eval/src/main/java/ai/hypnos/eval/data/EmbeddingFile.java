@@ -15,8 +15,10 @@ import java.util.Arrays;
  *   <li>{@code <modality key>} ({@code eeg_c3}, …, {@code resp_thx}): {@code [S, D]} float16 or
  *       float32, one per modality that was embedded;</li>
  *   <li>{@code mean}: {@code [S, D]}, the model's mean over present modalities ({@code z_t});</li>
- *   <li>{@code presence} (optional): {@code [S, 8]} or {@code [8]} bool/uint8 in modality order;
- *       without it, a modality is present wherever its array exists.</li>
+ *   <li>{@code presence} (optional): {@code [S, M]} or {@code [M]} bool/uint8. Its columns follow
+ *       the {@code modalities} string array where the file has one (what {@code hypnos embed}
+ *       writes: the bundle's modalities, which need not be all 8), else the standard order of
+ *       the 8 modalities; without it, a modality is present wherever its array exists.</li>
  * </ul>
  * Arrays are read on demand, one modality at a time.
  */
@@ -72,7 +74,7 @@ public final class EmbeddingFile implements EmbeddingSource {
             int dim = Math.toIntExact(shape[1]);
             boolean[][] presence = null;
             if (z.contains("presence")) {
-                presence = readPresence(file, z.get("presence"), seconds);
+                presence = readPresence(file, z.get("presence"), seconds, columns(file, z));
             }
             EmbeddingFile ef = new EmbeddingFile(file, seconds, dim, z.contains("mean"), presence);
             System.arraycopy(avail, 0, ef.available, 0, avail.length);
@@ -80,19 +82,47 @@ public final class EmbeddingFile implements EmbeddingSource {
         }
     }
 
-    private static boolean[][] readPresence(Path file, NpyArray p, int seconds) throws HypnosFormatException {
+    /**
+     * The standard modality id of each presence column: from the {@code modalities} array when
+     * the file has one, else the 8 modalities in standard order.
+     */
+    private static int[] columns(Path file, NpzReader z) throws IOException {
+        if (!z.contains("modalities")) {
+            int[] ids = new int[Modality.COUNT];
+            Arrays.setAll(ids, i -> i);
+            return ids;
+        }
+        String[] names = z.get("modalities").toStringArray();
+        int[] ids = new int[names.length];
+        boolean[] seen = new boolean[Modality.COUNT];
+        for (int j = 0; j < names.length; j++) {
+            String name = names[j];
+            Modality m = Modality.fromKey(name).filter(x -> x.key().equals(name)).orElseThrow(() ->
+                    new HypnosFormatException(file, "modalities", name, "not a modality key (eeg_c3, …, resp_thx)"));
+            if (seen[m.id()]) {
+                throw new HypnosFormatException(file, "modalities", name, "listed twice");
+            }
+            seen[m.id()] = true;
+            ids[j] = m.id();
+        }
+        return ids;
+    }
+
+    private static boolean[][] readPresence(Path file, NpyArray p, int seconds, int[] columns) throws HypnosFormatException {
         long[] s = p.shape();
-        boolean perSecond = s.length == 2 && s[0] == seconds && s[1] == Modality.COUNT;
-        boolean constant = s.length == 1 && s[0] == Modality.COUNT;
+        int m = columns.length;
+        boolean perSecond = s.length == 2 && s[0] == seconds && s[1] == m;
+        boolean constant = s.length == 1 && s[0] == m;
         if (!perSecond && !constant) {
             throw new HypnosFormatException(file, "presence.shape", Arrays.toString(s),
-                    "expected [" + seconds + ", " + Modality.COUNT + "] or [" + Modality.COUNT + "]");
+                    "expected [" + seconds + ", " + m + "] or [" + m + "] (one column per entry of "
+                            + (m == Modality.COUNT ? "the 8 modalities" : "'modalities'") + ")");
         }
         long[] v = p.dtype().isFloatingPoint() ? toLongs(p.toDoubleArray()) : p.dtype().kind() == 'b' ? toLongs(p.toBooleanArray()) : p.toLongArray();
         boolean[][] out = new boolean[seconds][Modality.COUNT];
         for (int t = 0; t < seconds; t++) {
-            for (int m = 0; m < Modality.COUNT; m++) {
-                out[t][m] = v[perSecond ? t * Modality.COUNT + m : m] != 0;
+            for (int j = 0; j < m; j++) {
+                out[t][columns[j]] = v[perSecond ? t * m + j : j] != 0;
             }
         }
         return out;

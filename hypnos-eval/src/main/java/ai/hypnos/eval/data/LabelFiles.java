@@ -75,7 +75,14 @@ public final class LabelFiles {
             long[] v = a.toLongArray();
             labels = new int[v.length];
             for (int i = 0; i < v.length; i++) {
-                labels[i] = (int) Math.max(-1, Math.min(Integer.MAX_VALUE, v[i]));
+                // Checked on the stored 64-bit value: clamping first would turn −2 or −9 (often a
+                // different "artefact"/"movement" code in someone's pipeline) silently into unscored
+                // and report a huge label as Integer.MAX_VALUE instead of what the file holds.
+                if (v[i] < -1 || v[i] >= task.classes()) {
+                    throw new HypnosFormatException(file, "label[" + i + "]", v[i],
+                            "outside -1.." + (task.classes() - 1) + " for task " + task + " (-1 marks unscored)");
+                }
+                labels[i] = (int) v[i];
             }
         } else if (task == Task.STAGING) {
             labels = stagingLabels(file, name, recordingSeconds, windowSeconds);

@@ -101,11 +101,11 @@ public final class Bootstrap {
         });
         double[] valid = Arrays.stream(reps).filter(Double::isFinite).sorted().toArray();
         if (valid.length == 0) {
-            return new ConfidenceInterval(estimate, Double.NaN, Double.NaN, level, resamples, 0);
+            return new ConfidenceInterval(estimate, Double.NaN, Double.NaN, level, resamples, 0, groups != null);
         }
         double alpha = (1 - level) / 2;
         return new ConfidenceInterval(estimate, percentile(valid, alpha), percentile(valid, 1 - alpha),
-                level, resamples, valid.length);
+                level, resamples, valid.length, groups != null);
     }
 
     /** Row indices of each distinct group, groups in order of first appearance. */

@@ -9,8 +9,11 @@ package ai.hypnos.eval.metrics;
  * @param level     confidence level, e.g. 0.95
  * @param resamples replicates drawn
  * @param valid     replicates where the statistic was defined (e.g. both classes drawn)
+ * @param bySubject whether replicates drew whole subjects (the cluster bootstrap) rather than rows;
+ *                  carried here so that a report can say which kind of interval it prints
  */
-public record ConfidenceInterval(double estimate, double lower, double upper, double level, int resamples, int valid) {
+public record ConfidenceInterval(double estimate, double lower, double upper, double level, int resamples, int valid,
+                                 boolean bySubject) {
 
     /** Whether {@code lower ≤ value ≤ upper}. */
     public boolean contains(double value) {

@@ -8,9 +8,15 @@ import ai.hypnos.eval.protocol.FewShotResult;
 import ai.hypnos.eval.protocol.FoldResult;
 import ai.hypnos.eval.protocol.ModalitySubsetEvaluation;
 import ai.hypnos.eval.stats.PairedComparison;
+import java.math.BigDecimal;
+import java.math.MathContext;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 /** Renders results as Markdown ({@code report.md}): tables of metrics with their CIs and links to the plots. */
 public final class MarkdownReport {
@@ -37,6 +43,16 @@ public final class MarkdownReport {
             row(md, "AUPRC (average precision)", b.auprc(), b.auprcCi(), Double.NaN, Double.NaN);
         }
         md.append('\n');
+        // Lists that take null: an interval may be absent.
+        List<ConfidenceInterval> cis = new ArrayList<>(Arrays.asList(r.kappaCi(), r.macroF1Ci()));
+        List<String> ciNames = new ArrayList<>(List.of("κ", "macro-F1"));
+        if (b != null) {
+            cis.add(b.aurocCi());
+            cis.add(b.auprcCi());
+            ciNames.add("AUROC");
+            ciNames.add("AUPRC");
+        }
+        bootstrapNote(md, cis, ciNames);
         List<String> names = r.pooled().classNames();
         md.append("## Per class\n\n| class | support | precision | recall | F1 |\n|---|---|---|---|---|\n");
         for (int k = 0; k < names.size(); k++) {
@@ -90,13 +106,17 @@ public final class MarkdownReport {
             md.append("| ").append(pct(kappa.get(i)[0])).append(" | ").append((int) kappa.get(i)[3]).append(" | ")
                     .append(pm(kappa.get(i))).append(" | ").append(pm(f1.get(i))).append(" | ").append(pm(bal.get(i))).append(" |\n");
         }
-        md.append("\n## Runs\n\n| label fraction | seed | training subjects per fold | κ | 95 % CI | macro-F1 |\n|---|---|---|---|---|---|\n");
+        List<ConfidenceInterval> cis = r.points().stream().map(p -> p.result().kappaCi()).toList();
+        String header = ciHeader(cis);
+        md.append("\n## Runs\n\n| label fraction | seed | training subjects per fold | κ | κ ").append(header)
+                .append(" | valid / total replicates | macro-F1 |\n|---|---|---|---|---|---|---|\n");
         for (FewShotResult.Point p : r.points()) {
             EvaluationResult e = p.result();
             md.append("| ").append(pct(p.fraction())).append(" | ").append(p.seed()).append(" | ").append(p.trainSubjects())
-                    .append(" | ").append(f(e.overall().cohenKappa())).append(" | ").append(ci(e.kappaCi())).append(" | ")
-                    .append(f(e.overall().macroF1())).append(" |\n");
+                    .append(" | ").append(f(e.overall().cohenKappa())).append(" | ").append(ciCell(e.kappaCi(), header))
+                    .append(" | ").append(replicates(e.kappaCi())).append(" | ").append(f(e.overall().macroF1())).append(" |\n");
         }
+        md.append('\n').append(RESAMPLING_NOTE).append('\n');
         figures(md, figures);
         return md.toString();
     }
@@ -106,17 +126,23 @@ public final class MarkdownReport {
         StringBuilder md = new StringBuilder();
         header(md, info);
         boolean binary = !rows.isEmpty() && rows.get(0).result().binary() != null;
-        md.append("| trained on | tested on | κ | 95 % CI | macro-F1 | balanced accuracy |").append(binary ? " AUROC |" : "")
-                .append("\n|---|---|---|---|---|---|").append(binary ? "---|" : "").append('\n');
+        String header = ciHeader(rows.stream().map(row -> row.result().kappaCi()).toList());
+        md.append("| trained on | tested on | κ | κ ").append(header)
+                .append(" | valid / total replicates | macro-F1 | balanced accuracy |").append(binary ? " AUROC |" : "")
+                .append("\n|---|---|---|---|---|---|---|").append(binary ? "---|" : "").append('\n');
         for (ModalitySubsetEvaluation.Row row : rows) {
             EvaluationResult e = row.result();
             md.append("| ").append(row.train().name()).append(" | ").append(row.test().name()).append(" | ")
-                    .append(f(e.overall().cohenKappa())).append(" | ").append(ci(e.kappaCi())).append(" | ")
+                    .append(f(e.overall().cohenKappa())).append(" | ").append(ciCell(e.kappaCi(), header)).append(" | ")
+                    .append(replicates(e.kappaCi())).append(" | ")
                     .append(f(e.overall().macroF1())).append(" | ").append(f(e.overall().balancedAccuracy())).append(" |");
             if (binary) {
                 md.append(' ').append(f(e.binary().auroc())).append(" |");
             }
             md.append('\n');
+        }
+        if (!rows.isEmpty()) {
+            md.append('\n').append(RESAMPLING_NOTE).append('\n');
         }
         return md.toString();
     }
@@ -164,8 +190,69 @@ public final class MarkdownReport {
         md.append(" |\n");
     }
 
+    private static final String RESAMPLING_NOTE = "Percentile bootstrap intervals of the pooled test predictions; a "
+            + "replicate is not valid when the statistic is undefined on it (e.g. a single class drawn), and the bounds "
+            + "come from the valid ones only.";
+
     private static String ciLabel(ConfidenceInterval ci) {
-        return ci == null ? "CI" : String.format(Locale.ROOT, "%.0f %% bootstrap CI", ci.level() * 100);
+        return ci == null ? "CI" : percent(ci.level()) + " % bootstrap CI";
+    }
+
+    /**
+     * The CI column's header from the intervals it shows: their common level and resampling unit
+     * (the CLI lets the user pick both), or a neutral header when they differ, in which case
+     * {@link #ciCell} prints them per row. Never a fixed "95 %".
+     */
+    static String ciHeader(List<ConfidenceInterval> cis) {
+        Set<String> kinds = new LinkedHashSet<>();
+        for (ConfidenceInterval c : cis) {
+            if (c != null) {
+                kinds.add(ciKind(c));
+            }
+        }
+        return kinds.size() == 1 ? kinds.iterator().next() : "bootstrap CI";
+    }
+
+    private static String ciKind(ConfidenceInterval c) {
+        return percent(c.level()) + " % CI, " + unit(c) + " resampled";
+    }
+
+    private static String ciCell(ConfidenceInterval c, String header) {
+        if (c == null) {
+            return "n/a";
+        }
+        String kind = ciKind(c);
+        return header.equals(kind) ? ci(c) : ci(c) + " (" + kind + ")";
+    }
+
+    private static String unit(ConfidenceInterval c) {
+        return c.bySubject() ? "subjects" : "rows";
+    }
+
+    /** "valid/total" replicates of an interval, so that a CI from few defined replicates is visible. */
+    static String replicates(ConfidenceInterval c) {
+        return c == null ? "n/a" : c.valid() + "/" + c.resamples();
+    }
+
+    /** A line under the overall table: resampling unit, level and valid replicates per metric. */
+    private static void bootstrapNote(StringBuilder md, List<ConfidenceInterval> cis, List<String> names) {
+        StringBuilder counts = new StringBuilder();
+        for (int i = 0; i < cis.size(); i++) {
+            if (cis.get(i) != null) {
+                counts.append(counts.length() == 0 ? "" : ", ").append(names.get(i)).append(' ')
+                        .append(replicates(cis.get(i)));
+            }
+        }
+        if (counts.length() == 0) {
+            return;
+        }
+        md.append("CIs: ").append(ciHeader(cis)).append(" (percentile bootstrap); valid / total replicates: ")
+                .append(counts).append(".\n\n");
+    }
+
+    /** A level as a percentage without spurious digits: 0.95 → "95", 0.975 → "97.5". */
+    static String percent(double level) {
+        return BigDecimal.valueOf(level * 100).round(new MathContext(4)).stripTrailingZeros().toPlainString();
     }
 
     static String f(double v) {

@@ -3,6 +3,7 @@ package ai.hypnos.eval.data;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.hypnos.core.HypnosFormatException;
 import ai.hypnos.core.annotation.Hypnogram;
@@ -118,11 +119,12 @@ class EpochDatasetBuilderTest {
         }
         float[] mean = new float[S * D];
         java.util.Arrays.fill(mean, 7f);
-        try (NpzWriter w = NpzWriter.create(f, true)) {
+        try (NpzWriter w = NpzWriter.begin(f, true)) {
             w.put("eeg_c3", NpyArray.ofFloat16(modality(Modality.EEG_C3), S, D));
             w.put("ecg", NpyArray.of(modality(Modality.ECG), S, D));
             w.put("mean", NpyArray.of(mean, S, D));
             w.put("presence", NpyArray.of(pres, S, Modality.COUNT));
+            w.commit();
         }
         EmbeddingFile ef = EmbeddingFile.open(f);
         assertEquals(S, ef.seconds());
@@ -140,24 +142,61 @@ class EpochDatasetBuilderTest {
         assertEquals(value(Modality.EEG_C3, 5, 0), both.values()[5 * D], 0.1);
     }
 
+    /**
+     * {@code hypnos embed} with a bundle of fewer than 8 modalities writes {@code presence} [M]
+     * in the order of its {@code modalities} array: columns map through that array.
+     */
+    @Test
+    void presenceColumnsFollowTheModalitiesArray(@TempDir Path dir) throws Exception {
+        Path f = dir.resolve("two.npz");
+        try (NpzWriter w = NpzWriter.begin(f, false)) {
+            w.put("ecg", NpyArray.of(modality(Modality.ECG), S, D));
+            w.put("eeg_c3", NpyArray.of(modality(Modality.EEG_C3), S, D));
+            w.put("modalities", NpyArray.ofStrings(new String[] {"ecg", "eeg_c3"}, 2));
+            w.put("presence", NpyArray.of(new boolean[] {false, true}, 2));
+            w.commit();
+        }
+        EmbeddingFile ef = EmbeddingFile.open(f);
+        PerSecondEmbeddings ecg = ef.select(ModalitySelection.of(Modality.ECG));
+        PerSecondEmbeddings eeg = ef.select(ModalitySelection.of(Modality.EEG_C3));
+        for (int t = 0; t < S; t++) {
+            assertEquals(false, ecg.defined()[t], "ECG is absent by the first presence column");
+            assertEquals(true, eeg.defined()[t], "EEG C3 is present by the second");
+        }
+        assertEquals(value(Modality.EEG_C3, 7, 2), eeg.values()[7 * D + 2], 0f);
+        Path g = dir.resolve("unknown.npz");
+        try (NpzWriter w = NpzWriter.begin(g, false)) {
+            w.put("ecg", NpyArray.of(modality(Modality.ECG), S, D));
+            w.put("modalities", NpyArray.ofStrings(new String[] {"ecg", "spo2"}, 2));
+            w.put("presence", NpyArray.of(new boolean[] {true, true}, 2));
+            w.commit();
+        }
+        HypnosFormatException e = assertThrows(HypnosFormatException.class, () -> EmbeddingFile.open(g));
+        assertEquals("modalities", e.field());
+        assertTrue(e.getMessage().contains("spo2"), e.getMessage());
+    }
+
     @Test
     void badEmbeddingFilesNameTheProblem(@TempDir Path dir) throws Exception {
         Path f = dir.resolve("bad.npz");
-        try (NpzWriter w = NpzWriter.create(f, false)) {
+        try (NpzWriter w = NpzWriter.begin(f, false)) {
             w.put("eeg_c3", NpyArray.of(new float[12], 4, 3));
             w.put("ecg", NpyArray.of(new float[15], 5, 3));
+            w.commit();
         }
         HypnosFormatException e = assertThrows(HypnosFormatException.class, () -> EmbeddingFile.open(f));
         assertEquals("ecg.shape", e.field());
         Path g = dir.resolve("presence.npz");
-        try (NpzWriter w = NpzWriter.create(g, false)) {
+        try (NpzWriter w = NpzWriter.begin(g, false)) {
             w.put("mean", NpyArray.of(new float[12], 4, 3));
             w.put("presence", NpyArray.of(new boolean[5], 5));
+            w.commit();
         }
         assertEquals("presence.shape", assertThrows(HypnosFormatException.class, () -> EmbeddingFile.open(g)).field());
         Path h = dir.resolve("onlymean.npz");
-        try (NpzWriter w = NpzWriter.create(h, false)) {
+        try (NpzWriter w = NpzWriter.begin(h, false)) {
             w.put("mean", NpyArray.of(new float[12], 4, 3));
+            w.commit();
         }
         assertThrows(HypnosFormatException.class, () -> EmbeddingFile.open(h).select(ModalitySelection.parse("ecg")));
     }

@@ -22,9 +22,10 @@ import org.junit.jupiter.api.io.TempDir;
 class FilesTest {
 
     static void writeSubject(Path f, float[] x, int n, int d, long[] y) throws Exception {
-        try (NpzWriter w = NpzWriter.create(f, false)) {
+        try (NpzWriter w = NpzWriter.begin(f, false)) {
             w.put("X", NpyArray.of(x, n, d));
             w.put("y", NpyArray.of(y, y.length));
+            w.commit();
         }
     }
 
@@ -45,8 +46,9 @@ class FilesTest {
     @Test
     void featureDirectoryErrorsNameFileAndArray(@TempDir Path dir) throws Exception {
         Path bad = dir.resolve("s.npz");
-        try (NpzWriter w = NpzWriter.create(bad, false)) {
+        try (NpzWriter w = NpzWriter.begin(bad, false)) {
             w.put("X", NpyArray.of(new float[4], 2, 2));
+            w.commit();
         }
         HypnosFormatException e = assertThrows(HypnosFormatException.class, () -> FeatureDirectory.read(dir));
         assertEquals("y", e.field());
@@ -100,6 +102,36 @@ class FilesTest {
         assertEquals(720, yasa.length);
         int[] hmc = LabelFiles.read(TestData.path("edf/hmc_sn001_scoring.edf"), LabelFiles.Task.STAGING, 8 * 3600, 30);
         assertTrue(java.util.Arrays.stream(hmc).filter(v -> v >= 0).count() > 500);
+    }
+
+    @Test
+    void npyLabelsBelowMinusOneAreRejectedNotMadeUnscored(@TempDir Path dir) throws Exception {
+        // −2 and −9 are not "unscored" (−1): they must fail like too-large labels do, naming the
+        // file, the index and the stored value, for both tasks.
+        for (long bad : new long[] {-2, -9, Long.MIN_VALUE}) {
+            Path npy = dir.resolve("neg" + (bad == Long.MIN_VALUE ? "min" : -bad) + ".npy");
+            Npy.write(npy, NpyArray.of(new long[] {0, -1, 1, bad, 0}, 5));
+            for (LabelFiles.Task task : LabelFiles.Task.values()) {
+                HypnosFormatException e = assertThrows(HypnosFormatException.class,
+                        () -> LabelFiles.read(npy, task, 150, 30));
+                assertEquals(npy, e.file());
+                assertEquals("label[3]", e.field());
+                assertEquals(Long.toString(bad), e.value());
+                assertTrue(e.getMessage().contains(npy.toString()) && e.getMessage().contains("label[3]")
+                        && e.getMessage().contains("'" + bad + "'"), e.getMessage());
+            }
+        }
+        // A label above the int range is reported as stored, not as a clamped Integer.MAX_VALUE.
+        Path huge = dir.resolve("huge.npy");
+        Npy.write(huge, NpyArray.of(new long[] {0, 1L << 40}, 2));
+        HypnosFormatException e = assertThrows(HypnosFormatException.class,
+                () -> LabelFiles.read(huge, LabelFiles.Task.STAGING, 60, 30));
+        assertEquals("label[1]", e.field());
+        assertEquals(Long.toString(1L << 40), e.value());
+        // The boundary values stay accepted.
+        Path ok = dir.resolve("ok.npy");
+        Npy.write(ok, NpyArray.of(new long[] {-1, 0, 1}, 3));
+        assertArrayEquals(new int[] {-1, 0, 1}, LabelFiles.read(ok, LabelFiles.Task.AF, 90, 30));
     }
 
     @Test

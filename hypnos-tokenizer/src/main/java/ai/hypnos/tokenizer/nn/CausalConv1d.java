@@ -100,6 +100,19 @@ public final class CausalConv1d extends NamedBlock {
         return padMode;
     }
 
+    /**
+     * The fewest inputs a sequence may start with: reflection of p samples needs more than p of
+     * them ({@link #forward(NDArray, StreamState)} rejects fewer); zero padding takes any length.
+     */
+    public int minimumStartLength() {
+        return padMode == PadMode.REFLECT ? leftPadding() + 1 : 1;
+    }
+
+    /** Outputs of a whole sequence of {@code inputLength} inputs: ⌈L / stride⌉. */
+    public long outputLength(long inputLength) {
+        return (inputLength + stride - 1) / stride;
+    }
+
     @Override
     protected void afterInitialize() {
         if (norm == ConvNorm.WEIGHT) {
@@ -152,7 +165,11 @@ public final class CausalConv1d extends NamedBlock {
         if (used < n) {
             xp = xp.get(new NDIndex(":, :, :{}", used));
         }
-        NDArray w = state == null ? effectiveWeight(scope) : state.cached(this, "weight", () -> effectiveWeight(scope));
+        // Only a computed (weight-normalised) kernel may be cached: without weight norm the kernel
+        // is the parameter's own array, and a state adopts what it caches and frees it on close.
+        NDArray w = state == null || norm != ConvNorm.WEIGHT
+                ? effectiveWeight(scope)
+                : state.cached(this, "weight", () -> effectiveWeight(scope));
         NDArray y = Im2colConv.needed(weight, xp.getDevice())
                 ? Im2colConv.conv1d(xp, w, bias.getArray(), stride, dilation)
                 : Conv1d.conv1d(xp, w, bias.getArray(), new Shape(stride), new Shape(0), new Shape(dilation), 1).singletonOrThrow();
@@ -214,8 +231,7 @@ public final class CausalConv1d extends NamedBlock {
     @Override
     public Shape[] getOutputShapes(Shape[] inputShapes) {
         Shape in = inputShapes[0];
-        long len = in.get(2);
-        return new Shape[] {new Shape(in.get(0), outChannels, (len + stride - 1) / stride)};
+        return new Shape[] {new Shape(in.get(0), outChannels, outputLength(in.get(2)))};
     }
 
     @Override

@@ -78,6 +78,11 @@ public final class CausalConvTranspose1d extends NamedBlock {
         }
     }
 
+    /** Outputs per input frame. */
+    public int stride() {
+        return stride;
+    }
+
     @Override
     protected void afterInitialize() {
         if (norm == ConvNorm.WEIGHT) {
@@ -103,6 +108,8 @@ public final class CausalConvTranspose1d extends NamedBlock {
             NDArray zeros = scope.zeros(new Shape(inChannels, outChannels, padded - kernel), w.getDataType());
             w = own(NDArrays.concat(new NDList(w, zeros), 2), scope);
         }
+        // Always a new array, never the parameter itself (the reshape is a new handle on the
+        // kernel's storage), so a stream state may cache it and free it on close.
         return own(w.reshape(inChannels, (long) outChannels * padded), scope);
     }
 

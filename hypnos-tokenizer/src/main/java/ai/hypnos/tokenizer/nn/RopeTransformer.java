@@ -13,6 +13,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The tokenizer's optional causal contextualiser (the reference's {@code RoPETransformer}):
@@ -21,8 +24,13 @@ import java.util.Map;
  * rotary tables {@code rope.freqs}, {@code rope.cos_cached}, {@code rope.sin_cached}, which are
  * buffers fully determined by the head size: we recompute them rather than load them, and write
  * them when saving so our bundles have the published layout.
+ *
+ * <p>Streaming memory: with a window of W tokens each layer carries the last W−1 keys and values
+ * (flat memory); with an unlimited window ({@code window_size} None) it carries all of them, so
+ * memory grows with the stream, and the first stream logs a warning saying so.
  */
 public final class RopeTransformer extends NamedBlock {
+    private static final Logger LOG = LoggerFactory.getLogger(RopeTransformer.class);
     /** The reference precomputes this many positions of rotary tables (its {@code max_seq_len}). */
     public static final int CACHED_POSITIONS = 8192;
     private static final double THETA = 10000.0;
@@ -32,9 +40,13 @@ public final class RopeTransformer extends NamedBlock {
     private final List<RopeTransformerLayer> layers = new ArrayList<>();
     private final Parameter normWeight;
     private final Parameter normBias;
+    private final int window;
+    /** Whether the unlimited-window warning was logged (once per transformer, not per chunk or stream). */
+    private final AtomicBoolean warnedUnlimited = new AtomicBoolean();
 
     public RopeTransformer(int dim, int depth, int heads, int ffnDim, int window, double layerScaleInit, Rng rng) {
         this.dim = dim;
+        this.window = window;
         this.headDim = dim / heads;
         for (int i = 0; i < depth; i++) {
             layers.add(child("layers." + i, new RopeTransformerLayer(dim, heads, ffnDim, window, layerScaleInit, rng)));
@@ -68,6 +80,11 @@ public final class RopeTransformer extends NamedBlock {
 
     /** x [B, S, D] at positions pos0…; continues the sequence in {@code state} if given. */
     public NDArray forward(NDArray x, long pos0, StreamState state) {
+        if (state != null && window == 0 && warnedUnlimited.compareAndSet(false, true)) {
+            LOG.warn("streaming through a causal transformer with an unlimited attention window (window_size None): its key/value "
+                    + "cache keeps every past token ({} floats per token), so memory grows with the length of the stream",
+                    2L * dim * layers.size());
+        }
         long s = x.getShape().get(1);
         NDArray[] cs = rotary(x.getManager(), pos0, s, headDim);
         NDArray h = x;

@@ -23,8 +23,11 @@ import ai.hypnos.tokenizer.Rng;
  * {@code ffn.2.*}, {@code layer_scale_attn}, {@code layer_scale_ffn}.
  *
  * <p>With a {@link StreamState} the layer keeps the rotated keys and the values of the last
- * window−1 positions (a fixed-size cache; positions before the sequence start are masked), so a
- * sequence fed in pieces attends exactly as when fed whole.
+ * window−1 positions (a fixed-size cache; positions before the sequence start are masked; none
+ * for window 1), so a sequence fed in pieces attends exactly as when fed whole. With an unlimited
+ * window (0, the reference's {@code window_size=None}) every position stays attendable, so the
+ * cache keeps every key and value seen and grows with the stream: 2·D floats per position per
+ * layer.
  */
 public final class RopeTransformerLayer extends NamedBlock {
     private static final float LN_EPS = 1e-5f;
@@ -94,13 +97,13 @@ public final class RopeTransformerLayer extends NamedBlock {
         NDArray vh = v.forward(h).reshape(b, s, heads, headDim).transpose(0, 2, 1, 3);
 
         long keyStart = pos0;
-        if (state != null) {
-            int cacheLen = window > 0 ? window - 1 : -1;
+        // Window 1: a query sees only its own key, so there is nothing to carry.
+        if (state != null && window != 1) {
             NDArray kc = state.get(this, "k");
             NDArray vc = state.get(this, "v");
-            if (kc == null && cacheLen > 0) {
-                kc = m.zeros(new Shape(b, heads, cacheLen, headDim), x.getDataType());
-                vc = m.zeros(new Shape(b, heads, cacheLen, headDim), x.getDataType());
+            if (kc == null && window > 1) {
+                kc = m.zeros(new Shape(b, heads, window - 1, headDim), x.getDataType());
+                vc = m.zeros(new Shape(b, heads, window - 1, headDim), x.getDataType());
             }
             if (kc != null) {
                 long cached = kc.getShape().get(2);
@@ -109,7 +112,8 @@ public final class RopeTransformerLayer extends NamedBlock {
                 keyStart = pos0 - cached;
             }
             long total = kh.getShape().get(2);
-            long keep = cacheLen > 0 ? cacheLen : total;
+            // A window keeps its last window−1 positions; an unlimited one keeps every position.
+            long keep = window > 1 ? window - 1 : total;
             state.put(this, "k", kh.get(new NDIndex(":, :, {}:", total - keep)).duplicate());
             state.put(this, "v", vh.get(new NDIndex(":, :, {}:", total - keep)).duplicate());
         }

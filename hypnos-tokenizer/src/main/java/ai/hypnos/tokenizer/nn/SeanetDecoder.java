@@ -69,6 +69,27 @@ public final class SeanetDecoder extends NamedBlock {
         return Scope.run(h, in -> finalConv.forward(in, state));
     }
 
+    /**
+     * Whether a sequence may start with {@code frames} frames: every conv that pads by reflection
+     * must get more inputs than it reflects (the first conv, at one frame per token, is the
+     * tightest: kernel 7 needs 7 frames).
+     */
+    public boolean acceptsSequence(long frames) {
+        long len = frames;
+        if (len < initialConv.minimumStartLength()) {
+            return false;
+        }
+        for (int i = 0; i < upsamples.size(); i++) {
+            len *= upsamples.get(i).stride();
+            for (SeanetResnetBlock unit : residuals.get(i)) {
+                if (!unit.acceptsSequence(len)) {
+                    return false;
+                }
+            }
+        }
+        return len >= finalConv.minimumStartLength();
+    }
+
     @Override
     public Shape[] getOutputShapes(Shape[] inputShapes) {
         Shape in = inputShapes[0];

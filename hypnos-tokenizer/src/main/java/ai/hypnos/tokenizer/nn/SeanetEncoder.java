@@ -92,6 +92,32 @@ public final class SeanetEncoder extends NamedBlock {
     }
 
     /**
+     * Whether {@link #frames} can start a sequence with {@code samples} inputs: every conv that
+     * pads by reflection must get more inputs than it reflects. (For {@link #forward(NDArray)}
+     * pass the signal's length plus the hop it appends.)
+     */
+    public boolean acceptsSequence(long samples) {
+        long len = samples;
+        if (len < initialConv.minimumStartLength()) {
+            return false;
+        }
+        len = initialConv.outputLength(len);
+        for (int i = 0; i < downsamples.size(); i++) {
+            for (SeanetResnetBlock unit : residuals.get(i)) {
+                if (!unit.acceptsSequence(len)) {
+                    return false;
+                }
+            }
+            CausalConv1d down = downsamples.get(i);
+            if (len < down.minimumStartLength()) {
+                return false;
+            }
+            len = down.outputLength(len);
+        }
+        return len >= finalConv.minimumStartLength();
+    }
+
+    /**
      * For each frame of a whole sequence of {@code length} samples, the last sample it depends
      * on (see {@link CausalConv1d#lastSampleNeeded}).
      */

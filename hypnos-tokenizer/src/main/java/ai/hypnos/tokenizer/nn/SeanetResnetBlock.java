@@ -36,6 +36,11 @@ public final class SeanetResnetBlock extends NamedBlock {
         return x.add(h);
     }
 
+    /** Whether a sequence may start with {@code length} inputs (see {@link CausalConv1d#minimumStartLength()}). */
+    public boolean acceptsSequence(long length) {
+        return length >= dilated.minimumStartLength() && length >= pointwise.minimumStartLength();
+    }
+
     /** See {@link CausalConv1d#lastSampleNeeded}: the sum depends on both paths. */
     public int[] lastSampleNeeded(int[] in) {
         int[] h = pointwise.lastSampleNeeded(dilated.lastSampleNeeded(in));

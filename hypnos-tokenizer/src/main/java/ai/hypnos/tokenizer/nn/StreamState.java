@@ -108,7 +108,12 @@ public final class StreamState implements AutoCloseable {
         }
     }
 
-    /** A parameter-derived array, computed once per state (kept in this state's manager). */
+    /**
+     * A parameter-derived array, computed once per state (kept in this state's manager).
+     *
+     * <p>{@code compute} must return a new array: the state adopts it and frees it on close, so
+     * a parameter's own array passed here would be released with the state.
+     */
     public NDArray cached(Object owner, String name, Supplier<NDArray> compute) {
         return cache.computeIfAbsent(new Slot(owner, name), k -> {
             NDArray a = compute.get();

@@ -21,7 +21,9 @@ import java.util.List;
  * commitment loss is averaged over levels; the straight-through estimator q = x + sg(q − x)
  * passes the decoder's gradient to the encoder unchanged. Quantizer dropout: each example keeps
  * the first max(1, ⌊K·(1 − u·p)⌋) levels, u ~ U(0,1) — the reference's formula, drawn per
- * example rather than per batch.
+ * example rather than per batch. A level is trained (k-means, EMA, dead codes, commitment) only
+ * by the examples that keep it, as the reference runs only the levels it keeps; the commitment
+ * loss is the mean over the levels that some example kept.
  *
  * <p>Reference names: {@code quantizers.<i>.embedding.weight}, {@code .ema_cluster_size},
  * {@code .ema_embed_sum}, {@code .initialized}, {@code .usage_count}.
@@ -96,37 +98,65 @@ public final class ResidualVectorQuantizer implements AutoCloseable {
         int k = levels.size();
         long n = x.getShape().get(0);
         NDArray mask = null;
+        // Per level, the rows of the examples that keep it (null: every row).
+        long[][] trainingRows = new long[k][];
         if (dropout > 0) {
             float[] keep = new float[Math.toIntExact(n * k)];
             long examples = n / rowsPerExample;
-            for (long e = 0; e < examples; e++) {
-                int kept = Math.max(1, (int) (k * (1 - rng.nextDouble() * dropout)));
-                for (long r = e * rowsPerExample; r < (e + 1) * rowsPerExample; r++) {
-                    for (int i = 0; i < kept; i++) {
+            int[] keptBy = new int[Math.toIntExact(examples)];
+            int[] rowsKeeping = new int[k];
+            for (int e = 0; e < examples; e++) {
+                keptBy[e] = Math.max(1, (int) (k * (1 - rng.nextDouble() * dropout)));
+                for (long r = (long) e * rowsPerExample; r < (long) (e + 1) * rowsPerExample; r++) {
+                    for (int i = 0; i < keptBy[e]; i++) {
                         keep[(int) (r * k + i)] = 1f;
                     }
                 }
+                for (int i = 0; i < keptBy[e]; i++) {
+                    rowsKeeping[i] += rowsPerExample;
+                }
+            }
+            for (int i = 0; i < k; i++) {
+                if (rowsKeeping[i] == n) {
+                    continue;
+                }
+                long[] rows = new long[rowsKeeping[i]];
+                int at = 0;
+                for (int e = 0; e < examples; e++) {
+                    if (keptBy[e] > i) {
+                        for (int r = 0; r < rowsPerExample; r++) {
+                            rows[at++] = (long) e * rowsPerExample + r;
+                        }
+                    }
+                }
+                trainingRows[i] = rows;
             }
             mask = ai.hypnos.nn.HostData.floats(scope, keep, new Shape(n, k));
         }
         NDArray residual = x;
         NDArray sum = null;
         NDArray commitment = null;
+        int levelsTrained = 0;
         NDList indices = new NDList();
         boolean previousInitialised = true;
         for (int i = 0; i < k; i++) {
             VectorQuantizer q = levels.get(i);
             boolean wasInitialised = q.isInitialized();
-            VectorQuantizer.Step s = q.trainStep(residual, previousInitialised, rng);
+            VectorQuantizer.Step s = q.trainStep(residual, trainingRows[i], previousInitialised, rng);
             previousInitialised = wasInitialised;
             residual = residual.sub(s.quantized());
             NDArray contribution = mask == null ? s.quantized() : s.quantized().mul(mask.get(new NDIndex(":, {}:{}", i, i + 1)));
             sum = sum == null ? contribution : sum.add(contribution);
-            commitment = commitment == null ? s.commitment() : commitment.add(s.commitment());
+            if (trainingRows[i] == null || trainingRows[i].length > 0) {
+                commitment = commitment == null ? s.commitment() : commitment.add(s.commitment());
+                levelsTrained++;
+            }
             indices.add(s.indices());
         }
         NDArray straightThrough = x.add(sum.sub(x).stopGradient());
-        return new Output(straightThrough, NDArrays.stack(indices, 1), commitment.mul(ai.hypnos.nn.HostData.scalar(commitment.getManager(), 1f / k)), mask);
+        // Level 0 is kept by every example, so at least one level trained.
+        return new Output(straightThrough, NDArrays.stack(indices, 1),
+                commitment.mul(ai.hypnos.nn.HostData.scalar(commitment.getManager(), 1f / levelsTrained)), mask);
     }
 
     @Override

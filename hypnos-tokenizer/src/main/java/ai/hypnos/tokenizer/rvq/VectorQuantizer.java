@@ -194,10 +194,16 @@ public final class VectorQuantizer implements AutoCloseable {
             NDArray squares = codes.square();
             squares.attach(manager);
             this.codeNorms = squares.sum(new int[] {1}).reshape(1, -1);
-            NDArray scaled = codes.mul(-2f).transpose();
+            // Every op on the codes puts its result in the codes' (the quantizer's long-lived)
+            // manager: move each one here at once, or it stays there until the quantizer closes —
+            // one [V, D] array per rebuild, and training rebuilds the tables at every evaluation.
+            NDArray scaled = codes.mul(-2f);
             scaled.attach(manager);
-            float[] t = scaled.toFloatArray();
-            this.minusTwoCodesT = HostData.floats(manager, t, scaled.getShape());
+            NDArray scaledT = scaled.transpose();
+            float[] t = scaledT.toFloatArray();
+            this.minusTwoCodesT = HostData.floats(manager, t, scaledT.getShape());
+            scaledT.close();
+            scaled.close();
             squares.close();
         }
 
@@ -232,19 +238,43 @@ public final class VectorQuantizer implements AutoCloseable {
      *     earlier batch)
      */
     public Step trainStep(NDArray x, boolean allowInit, Rng rng) {
+        return trainStep(x, null, allowInit, rng);
+    }
+
+    /**
+     * One training step in which only some rows of {@code x} train this level: codes are
+     * assigned to every row (the residual quantizer needs them all), but k-means, usage counts,
+     * dead-code replacement, the EMA update and the commitment loss see only {@code rows}, so
+     * the state changes exactly as a step on those rows alone would change it. This is quantizer
+     * dropout per example: an example that does not keep this level does not train it, as in
+     * the reference, where levels beyond the drawn count do not run.
+     *
+     * @param rows the rows that train this level, ascending; null for all. With none, the state
+     *     is left as it is and the commitment is zero.
+     */
+    public Step trainStep(NDArray x, long[] rows, boolean allowInit, Rng rng) {
+        NDManager scope = x.getManager();
         NDArray flat = x.stopGradient();
-        if (allowInit && !initialized) {
-            initialise(flat, rng);
+        NDArray rowIndex = rows == null ? null : HostData.longs(scope, rows);
+        NDArray learn = rows == null ? flat : flat.get(rowIndex);
+        boolean learns = rows == null || rows.length > 0;
+        if (learns && allowInit && !initialized) {
+            initialise(learn, rng);
         }
         NDArray indices = nearest(flat, embedding);
         NDArray quantized = decode(indices);
-        NDArray onehot = indices.oneHot(size).toType(DataType.FLOAT32, false);
+        if (!learns) {
+            return new Step(quantized, indices, scope.zeros(new Shape(), x.getDataType()));
+        }
+        NDArray learnIndices = rows == null ? indices : indices.get(rowIndex);
+        NDArray onehot = learnIndices.oneHot(size).toType(DataType.FLOAT32, false);
         NDArray counts = onehot.sum(new int[] {0});
         usageCount.addi(counts.toType(DataType.INT64, false));
-        replaceDeadCodes(flat, rng);
-        emaUpdate(flat, onehot, counts);
+        replaceDeadCodes(learn, rng);
+        emaUpdate(learn, onehot, counts);
         codesChanged();
-        NDArray commitment = x.sub(quantized).square().mean().mul(ai.hypnos.nn.HostData.scalar(x.getManager(), commitmentCost));
+        NDArray diff = rows == null ? x.sub(quantized) : x.get(rowIndex).sub(quantized.get(rowIndex));
+        NDArray commitment = diff.square().mean().mul(HostData.scalar(scope, commitmentCost));
         return new Step(quantized, indices, commitment);
     }
 

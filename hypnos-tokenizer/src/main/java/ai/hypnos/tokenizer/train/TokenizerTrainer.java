@@ -70,11 +70,13 @@ public final class TokenizerTrainer implements AutoCloseable {
         this.config = config;
         this.totalSteps = totalSteps;
         int window = config.windowSeconds() * tokenizer.hopLength();
-        int minSeconds = Math.max(tokenizer.config().lastKernelSize, tokenizer.config().kernelSize) - 1;
+        // Checked here, not at the first step: a conv that reflects p frames at the start of a
+        // window needs more than p of them (the decoder's first conv: 7 tokens for kernel 7).
+        int minSeconds = tokenizer.minimumTrainingTokens();
         if (config.windowSeconds() < minSeconds) {
-            // The encoder's last conv reflects (k−1) frames at the start; a window needs more frames than that.
-            throw new IllegalArgumentException("training windows of " + config.windowSeconds() + " s are too short for this tokenizer: at least "
-                    + minSeconds + " s are needed");
+            throw new IllegalArgumentException("training window_seconds " + config.windowSeconds()
+                    + " is too short for this tokenizer: at least " + minSeconds + " are needed (windows of "
+                    + minSeconds + " tokens; its reflect-padded convs need more inputs than they pad)");
         }
         this.sampler = new WindowSampler(data, window);
         this.rng = new Rng(config.seed());

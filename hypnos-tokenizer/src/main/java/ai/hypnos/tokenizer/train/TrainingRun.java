@@ -1,8 +1,10 @@
 package ai.hypnos.tokenizer.train;
 
 import ai.djl.Device;
+import ai.hypnos.core.io.AtomicFile;
 import ai.hypnos.core.modality.SignalType;
 import ai.hypnos.core.safetensors.SafetensorsDtype;
+import ai.hypnos.core.safetensors.SafetensorsFile;
 import ai.hypnos.tokenizer.TokenizerConfig;
 import ai.hypnos.tokenizer.io.TokenizerBundle;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -15,6 +17,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -31,7 +34,9 @@ import org.slf4j.LoggerFactory;
  * OUT/metrics.jsonl                      one JSON object per logged step
  * </pre>
  *
- * A run started with {@code resume} continues from the newest checkpoint in the folder.
+ * A run started with {@code resume} continues from the newest checkpoint in the folder, with the
+ * checkpoint's tokenizer and training configuration (only the run length may change): the
+ * signal must be the checkpoint's, and every other option that differs is logged as ignored.
  */
 public final class TrainingRun {
     private static final Logger LOG = LoggerFactory.getLogger(TrainingRun.class);
@@ -56,12 +61,14 @@ public final class TrainingRun {
         if (!resume && latestCheckpoint(out).isPresent()) {
             throw new IllegalArgumentException(out + " already holds checkpoints of a run; resume it or choose another folder");
         }
+        if (latest.isPresent()) {
+            checkResumable(latest.get(), tokenizer, signal, config);
+        }
         LOG.info("training a {} tokenizer on {} for {} steps on {}", signal.key(), data, steps, device);
         try (TokenizerTrainer t = latest.isPresent()
                 ? TokenizerTrainer.resume(latest.get(), data, device, steps)
                 : TokenizerTrainer.create(tokenizer, signal, data, config, steps, device);
-                BufferedWriter metrics = Files.newBufferedWriter(out.resolve("metrics.jsonl"), StandardCharsets.UTF_8,
-                        StandardOpenOption.CREATE, StandardOpenOption.APPEND)) {
+                BufferedWriter metrics = metricsFrom(out.resolve("metrics.jsonl"), t.step())) {
             long start = System.nanoTime();
             long first = t.step();
             TokenizerTrainer.Metrics m = null;
@@ -97,6 +104,37 @@ public final class TrainingRun {
         }
     }
 
+    /**
+     * A resumed run continues the checkpoint's model, so it must be asked for the checkpoint's
+     * signal (the output file and bundle stem are named after it); the tokenizer and training
+     * options come from the checkpoint too, so each one given differently is reported as ignored.
+     */
+    private static void checkResumable(Path checkpoint, TokenizerConfig tokenizer, SignalType signal, TrainingConfig config)
+            throws IOException {
+        TrainingCheckpoint.Header h;
+        try (SafetensorsFile f = SafetensorsFile.open(checkpoint)) {
+            h = TrainingCheckpoint.header(f);
+        }
+        SignalType saved = h.run().signal();
+        if (saved != signal) {
+            throw new IllegalArgumentException("cannot resume " + checkpoint + ": its signal_type is '" + saved.key()
+                    + "' but signal '" + signal.key() + "' was requested; resume with signal '" + saved.key()
+                    + "' or train the '" + signal.key() + "' tokenizer in another folder");
+        }
+        warnIgnored(checkpoint, "training", config.toMap(), h.run().training().toMap());
+        warnIgnored(checkpoint, "tokenizer", tokenizer.toKwargs(), h.tokenizer().toKwargs());
+    }
+
+    private static void warnIgnored(Path checkpoint, String kind, Map<String, Object> given, Map<String, Object> saved) {
+        for (Map.Entry<String, Object> e : given.entrySet()) {
+            Object kept = saved.get(e.getKey());
+            if (!Objects.equals(e.getValue(), kept)) {
+                LOG.warn("resuming {}: {} option {} = {} is ignored; the checkpoint's {} is used", checkpoint, kind, e.getKey(),
+                        e.getValue(), kept);
+            }
+        }
+    }
+
     /** The newest {@code checkpoints/step-<n>.safetensors} in a run folder. */
     public static Optional<Path> latestCheckpoint(Path out) throws IOException {
         Path dir = out.resolve("checkpoints");
@@ -112,6 +150,39 @@ public final class TrainingRun {
     private static long stepOf(Path p) {
         Matcher m = CHECKPOINT.matcher(p.getFileName().toString());
         return m.matches() ? Long.parseLong(m.group(1)) : -1;
+    }
+
+    /**
+     * The metrics log, opened to append after {@code step}: lines of later steps, which a killed
+     * run wrote after its last checkpoint and the resumed run will write again, are dropped
+     * (with a line cut short by the kill), so every step is logged once.
+     */
+    private static BufferedWriter metricsFrom(Path file, long step) throws IOException {
+        if (Files.isRegularFile(file)) {
+            StringBuilder kept = new StringBuilder();
+            int dropped = 0;
+            for (String l : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+                long at;
+                try {
+                    at = JSON.readTree(l).path("step").asLong(Long.MAX_VALUE);
+                } catch (IOException cutShort) {
+                    at = Long.MAX_VALUE;
+                }
+                if (at <= step) {
+                    kept.append(l).append('\n');
+                } else {
+                    dropped++;
+                }
+            }
+            if (dropped > 0) {
+                LOG.info("{}: dropped {} lines logged after step {}, the checkpoint this run resumes", file, dropped, step);
+                try (AtomicFile f = AtomicFile.create(file)) {
+                    f.stream().write(kept.toString().getBytes(StandardCharsets.UTF_8));
+                    f.commit();
+                }
+            }
+        }
+        return Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
     }
 
     private static ObjectNode line(TokenizerTrainer.StepResult r, TokenizerTrainer.Metrics m, double perStep) {

@@ -6,16 +6,20 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.Device;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
 import ai.hypnos.core.HypnosFormatException;
 import ai.hypnos.core.modality.SignalType;
 import ai.hypnos.core.safetensors.SafetensorsDtype;
 import ai.hypnos.core.safetensors.SafetensorsFile;
 import ai.hypnos.core.safetensors.SafetensorsWriter;
 import ai.hypnos.core.testing.TestData;
+import ai.hypnos.nn.HostData;
 import ai.hypnos.tokenizer.Rng;
 import ai.hypnos.tokenizer.SignalTokenizer;
 import ai.hypnos.tokenizer.TokenizerConfig;
 import ai.hypnos.tokenizer.TokenizerPreset;
+import ai.hypnos.tokenizer.rvq.VectorQuantizer;
 import ai.hypnos.tokenizer.train.SyntheticSignals;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -67,6 +71,19 @@ class TokenizerWeightsTest {
         TokenizerConfig cfg = TokenizerPreset.TINY.config(SignalType.EEG);
         float[] x = SyntheticSignals.generate(SignalType.EEG, 128, 60, new Rng(1));
         try (SignalTokenizer tok = SignalTokenizer.create(cfg, Device.cpu(), 4)) {
+            // Two training passes give the codebooks a state worth saving: k-means has run on
+            // levels 0 and 1 (the cascade starts level i a batch after level i−1) but not yet on
+            // 2 and 3, the EMA counts and sums have moved, and every level has counted usage.
+            try (NDManager scope = tok.manager().newSubManager()) {
+                Rng rng = new Rng(2);
+                for (int step = 0; step < 2; step++) {
+                    float[] batch = SyntheticSignals.generate(SignalType.EEG, 128, 32, rng.split());
+                    tok.trainForward(HostData.floats(scope, batch, new Shape(4, 1, 8 * 128)), rng);
+                }
+            }
+            List<VectorQuantizer> levels = tok.quantizer().levels();
+            assertTrue(levels.get(1).isInitialized() && !levels.get(2).isInitialized());
+            assertTrue(Arrays.stream(levels.get(1).usageCount().toLongArray()).sum() > 0, "usage was counted");
             int[][] tokens = tok.encode(x);
             for (SafetensorsDtype dt : List.of(SafetensorsDtype.F32, SafetensorsDtype.F16, SafetensorsDtype.BF16)) {
                 Path file = dir.resolve("tok-" + dt + ".safetensors");
@@ -77,8 +94,14 @@ class TokenizerWeightsTest {
                     try (SignalTokenizer back = TokenizerBundle.load(f, "eeg", Device.cpu())) {
                         if (dt == SafetensorsDtype.F32) {
                             assertTrue(Arrays.deepEquals(tokens, back.encode(x)), "F32 round trip is exact");
-                            assertArrayEquals(tok.quantizer().levels().get(1).usageCount().toLongArray(),
-                                    back.quantizer().levels().get(1).usageCount().toLongArray());
+                            for (int i = 0; i < levels.size(); i++) {
+                                VectorQuantizer a = levels.get(i);
+                                VectorQuantizer b = back.quantizer().levels().get(i);
+                                assertArrayEquals(a.usageCount().toLongArray(), b.usageCount().toLongArray(), "usage_count " + i);
+                                assertArrayEquals(a.emaClusterSize().toFloatArray(), b.emaClusterSize().toFloatArray(), 0f, "ema_cluster_size " + i);
+                                assertArrayEquals(a.emaEmbedSum().toFloatArray(), b.emaEmbedSum().toFloatArray(), 0f, "ema_embed_sum " + i);
+                                assertEquals(a.isInitialized(), b.isInitialized(), "initialized " + i);
+                            }
                         } else {
                             // Rounded weights move some decisions; most codes of level 0 survive.
                             int[][] t2 = back.encode(x);

@@ -123,6 +123,28 @@ class CausalConvTest {
                 // agree to rounding, not bit for bit (the tokenizer's chunking takes care of that).
                 assertArrayEquals(whole, streamed, 1e-5f);
             }
+            // Closing the state must leave the conv whole: without weight norm the kernel is the
+            // parameter's own array, which a state may use but never own.
+            assertArrayEquals(whole, conv.forward(x).toFloatArray(), 0f, "the conv after its stream state closed");
+        }
+    }
+
+    /** As above for the transposed conv without weight norm (its cached kernel matrix is a reshaped view). */
+    @Test
+    void transposedConvWithoutWeightNormOutlivesItsStreamState() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            for (int[] c : new int[][] {{4, 3, 8, 4}, {3, 2, 5, 2}}) {
+                CausalConvTranspose1d up = new CausalConvTranspose1d(c[0], c[1], c[2], c[3], ConvNorm.NONE, new Rng(c[2]));
+                up.initialize(m, DataType.FLOAT32, new Shape(1));
+                NDArray x = HostData.floats(m, randoms(2 * c[0] * 9, 4), new Shape(2, c[0], 9));
+                float[] whole = up.forward(x).toFloatArray();
+                try (StreamState state = new StreamState(m)) {
+                    NDArray a = up.forward(x.get(new NDIndex(":, :, :5")), state);
+                    NDArray b = up.forward(x.get(new NDIndex(":, :, 5:")), state);
+                    assertArrayEquals(whole, NDArrays.concat(new NDList(a, b), 2).toFloatArray(), 1e-5f);
+                }
+                assertArrayEquals(whole, up.forward(x).toFloatArray(), 0f, "after the stream state closed " + java.util.Arrays.toString(c));
+            }
         }
     }
 

@@ -285,4 +285,56 @@ class ResidualVectorQuantizerTest {
             assertTrue(varied);
         }
     }
+    /**
+     * A level trained by some rows only changes exactly as a level trained on those rows alone:
+     * k-means, usage, dead-code replacement (step 5), EMA and commitment never see the others.
+     */
+    @Test
+    void aLevelTrainedBySomeRowsEqualsOneTrainedOnThoseRowsAlone() {
+        try (NDManager m = NDManager.newBaseManager();
+                VectorQuantizer part = new VectorQuantizer(m, 3, 8, 0.9, 1e-5, 0.25, new Rng(7));
+                VectorQuantizer alone = new VectorQuantizer(m, 3, 8, 0.9, 1e-5, 0.25, new Rng(7))) {
+            long[] rows = {0, 1, 2, 3, 8, 9, 10, 11, 20, 21, 22, 23};
+            for (int step = 0; step < 7; step++) {
+                try (NDManager s = m.newSubManager()) {
+                    NDArray x = s.randomNormal(new Shape(24, 3)).add(step);
+                    NDArray subset = x.get(s.create(rows));
+                    VectorQuantizer.Step a = part.trainStep(x, rows, true, new Rng(100 + step));
+                    VectorQuantizer.Step b = alone.trainStep(subset, true, new Rng(100 + step));
+                    assertArrayEquals(b.indices().toLongArray(), a.indices().get(s.create(rows)).toLongArray());
+                    assertEquals(b.commitment().getFloat(), a.commitment().getFloat(), 0f);
+                    assertEquals(24, a.indices().getShape().get(0), "every row still gets a code");
+                }
+                assertArrayEquals(alone.embedding().toFloatArray(), part.embedding().toFloatArray(), 0f);
+                assertArrayEquals(alone.emaClusterSize().toFloatArray(), part.emaClusterSize().toFloatArray(), 0f);
+                assertArrayEquals(alone.emaEmbedSum().toFloatArray(), part.emaEmbedSum().toFloatArray(), 0f);
+                assertArrayEquals(alone.usageCount().toLongArray(), part.usageCount().toLongArray());
+            }
+            try (NDManager s = m.newSubManager()) {
+                float[] before = part.embedding().toFloatArray();
+                VectorQuantizer.Step none = part.trainStep(s.randomNormal(new Shape(24, 3)), new long[0], true, new Rng(1));
+                assertEquals(0f, none.commitment().getFloat());
+                assertArrayEquals(before, part.embedding().toFloatArray(), 0f, "no training row: state unchanged");
+            }
+        }
+    }
+
+    /** Under dropout, a level's usage counts only the rows of the examples that keep it. */
+    @Test
+    void droppedLevelsAreNotTrainedByTheExamplesThatDropThem() {
+        try (NDManager m = NDManager.newBaseManager();
+                ResidualVectorQuantizer rvq = new ResidualVectorQuantizer(m, 2, 4, 4, 0.25, 0.99, 1.0, new Rng(1))) {
+            NDArray x = m.randomNormal(new Shape(40, 2));
+            ResidualVectorQuantizer.Output o = rvq.trainStep(x, 5, new Rng(9));
+            float[] mask = o.levelMask().toFloatArray();
+            for (int level = 0; level < 4; level++) {
+                long keeping = 0;
+                for (int row = 0; row < 40; row++) {
+                    keeping += (long) mask[row * 4 + level];
+                }
+                long used = java.util.Arrays.stream(rvq.levels().get(level).usageCount().toLongArray()).sum();
+                assertEquals(keeping, used, "level " + level);
+            }
+        }
+    }
 }

@@ -2,11 +2,17 @@ package ai.hypnos.tokenizer.train;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.hypnos.core.modality.SignalType;
+import ai.hypnos.tokenizer.Rng;
+import ai.hypnos.tokenizer.TokenizerConfig;
 import ai.hypnos.tokenizer.TokenizerPreset;
 import ai.hypnos.tokenizer.rvq.VectorQuantizer;
 import java.io.IOException;
@@ -105,6 +111,38 @@ class TokenizerTrainerTest {
             out.put(e.getKey(), e.getValue().getArray().toFloatArray());
         }
         return out;
+    }
+
+    /**
+     * The shortest window is exactly the one the model accepts: the constructor rejects one token
+     * less, with the window and the minimum in the message, and the model itself indeed fails on
+     * it. Tiny preset: the decoder's first conv (kernel 7, one frame per token) needs 7 tokens;
+     * with last_kernel_size 11 the encoder's final conv (window + 1 frames) needs 10.
+     */
+    @Test
+    void theShortestWindowIsAcceptedAndOneTokenLessIsRejectedClearly() {
+        TokenizerConfig tiny = TokenizerPreset.TINY.config(SignalType.EEG);
+        assertShortestWindow(tiny, 7);
+        assertShortestWindow(tiny.toBuilder().lastKernelSize(11).build(), 10);
+    }
+
+    private void assertShortestWindow(TokenizerConfig tok, int shortest) {
+        TrainingConfig ok = TokenizerPreset.TINY.training().withBatch(2, shortest);
+        try (TokenizerTrainer t = TokenizerTrainer.create(tok, SignalType.EEG, data(), ok, 10, Device.cpu())) {
+            assertEquals(shortest, t.tokenizer().minimumTrainingTokens());
+            assertTrue(Double.isFinite(t.trainStep().loss()));
+            assertTrue(Double.isFinite(t.evaluate().snrDb()[0]));
+            // One token less really is too short for the model, not just for the check.
+            try (NDManager scope = t.tokenizer().manager().newSubManager()) {
+                NDArray x = scope.zeros(new Shape(1, 1, (shortest - 1) * 128L));
+                assertThrows(IllegalArgumentException.class, () -> t.tokenizer().trainForward(x, new Rng(1)));
+            }
+        }
+        TrainingConfig tooShort = TokenizerPreset.TINY.training().withBatch(2, shortest - 1);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> TokenizerTrainer.create(tok, SignalType.EEG, data(), tooShort, 10, Device.cpu()));
+        assertTrue(e.getMessage().contains("window_seconds " + (shortest - 1)) && e.getMessage().contains("at least " + shortest),
+                e.getMessage());
     }
 
     @Test

@@ -8,11 +8,18 @@ import ai.hypnos.train.shard.ShardFiles;
 import ai.hypnos.train.shard.ShardLayout;
 import ai.hypnos.train.shard.ShardSetInfo;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.EnumSet;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
 import org.slf4j.Logger;
@@ -25,6 +32,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class ShardSet {
     private static final Logger LOG = LoggerFactory.getLogger(ShardSet.class);
+    /** Serialises layout and tokenizer identities for {@link #identity()} (the shard files' own form). */
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     /**
      * One recording's shard.
@@ -114,6 +123,34 @@ public final class ShardSet {
 
     public boolean isEmpty() {
         return shards.isEmpty();
+    }
+
+    /**
+     * What identifies this data wherever its folder lies: SHA-256 (hex) over the layout, the
+     * tokenizers' identities (their weight hashes) and, per shard in id order, its id, subject,
+     * split, length and presence. The folder's path and the tokenizers' location are left out on
+     * purpose, so a copy of the shards on another machine or path has the same identity, while
+     * other tokenizers, recordings or splits give another one.
+     */
+    public String identity() {
+        MessageDigest d;
+        try {
+            d = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is required of every Java runtime", e);
+        }
+        StringBuilder b = new StringBuilder();
+        JsonNode layoutJson = JSON.valueToTree(info.layout());
+        JsonNode tokenizersJson = JSON.valueToTree(info.tokenizers());
+        b.append(layoutJson.toString()).append('\n').append(tokenizersJson.toString()).append('\n');
+        List<Shard> sorted = new ArrayList<>(shards);
+        sorted.sort(Comparator.comparing(Shard::id));
+        for (Shard sh : sorted) {
+            // Tab-separated, one line per shard: ids cannot hold tabs or newlines unnoticed.
+            b.append(sh.id()).append('\t').append(sh.subject()).append('\t').append(sh.split().key()).append('\t')
+                    .append(sh.seconds()).append('\t').append(Arrays.toString(sh.presence())).append('\n');
+        }
+        return HexFormat.of().formatHex(d.digest(b.toString().getBytes(StandardCharsets.UTF_8)));
     }
 
     /** Total seconds over all shards. */

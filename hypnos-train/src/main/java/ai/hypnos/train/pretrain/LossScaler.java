@@ -61,7 +61,10 @@ public final class LossScaler {
         return new LossScaler(true, initial, growthInterval);
     }
 
-    /** A scaler that does nothing (float32 training): scale 1, every finite step applied. */
+    /**
+     * A scaler that does not scale (float32 training): scale 1; it still decides, like an
+     * enabled one, that a step with non-finite gradients is skipped, and counts it.
+     */
     public static LossScaler disabled() {
         return new LossScaler(false, 1.0, Long.MAX_VALUE);
     }
@@ -90,7 +93,8 @@ public final class LossScaler {
      * Records the outcome of one step's gradients and adapts the scale.
      *
      * @param finite whether every unscaled gradient element was finite
-     * @return whether the optimiser should apply the step
+     * @return whether the optimiser should apply the step: false for non-finite gradients, in
+     *         every precision (enabled or not), and the skip is counted
      */
     public boolean update(boolean finite) {
         if (!finite) {

@@ -27,6 +27,7 @@ import ai.hypnos.transformer.TrainingOutput;
 import ai.hypnos.transformer.TransformerConfig;
 import ai.hypnos.transformer.masking.ModalityMasker;
 import ai.hypnos.transformer.masking.ModalityMasks;
+import ai.hypnos.transformer.nn.DepthTransformer;
 import ai.hypnos.transformer.weights.ModelParameters;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -51,7 +52,9 @@ import org.slf4j.LoggerFactory;
  * <p>One optimiser step: take the next {@code batch_size} windows of the shuffled stream
  * ({@link WindowDataset}), draw the CRP modality masks for the whole batch, then for each of
  * {@code grad_accum_steps} micro-batches and each device replica run forward + backward on its
- * share (loss scaled by 1/shares, gradients accumulating), sum the replicas' gradients into
+ * share, its loss normalised by the whole batch's per-modality present counts and modality weight
+ * sum ({@link DepthTransformer.LossNormalizer}) so that the shares' losses and gradients sum to
+ * the one-pass loss and gradients of the batch (gradients accumulating), sum the replicas' gradients into
  * replica 0 ({@link ReplicaGroup}), clip to the global norm and take an AdamW step at the
  * warm-up/cosine learning rate ({@link TransformerOptimizer}, {@link LearningRateSchedule}),
  * and copy the weights back to the other replicas. Each forward runs in its own NDManager scope
@@ -68,12 +71,15 @@ import org.slf4j.LoggerFactory;
  * multiplied by the {@link LossScaler}'s scale before {@code backward} — while the
  * {@link TransformerOptimizer} keeps float32 master weights, unscales the gradients, skips steps
  * whose gradients are not finite and copies its result back. Checkpoints and the final bundle
- * hold the float32 masters; the scaler's state is checkpointed, so resume stays exact.
+ * hold the float32 masters; the scaler's state is checkpointed, so resume stays exact. In every
+ * precision a step whose gradients are not finite is skipped and counted ({@code skipped_steps}).
  */
 public final class Pretrainer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Pretrainer.class);
     /** The trained model with its tokenizers, in the run folder. */
     public static final String BUNDLE_FILE = "model.safetensors";
+    /** {@code summary.json}'s record of the data the run read ({@link ShardSet#identity()}). */
+    private static final String SHARD_SET_KEY = "shard_set_sha256";
 
     /** Called after every step (after logging, validation and checkpointing of that step). */
     @FunctionalInterface
@@ -235,9 +241,11 @@ public final class Pretrainer implements AutoCloseable {
     /**
      * The result of the run in {@code config}'s run folder when that run already finished with
      * the same settings: its {@code config.yaml} agrees on every section that decides the numbers,
-     * its {@code summary.json} reports {@code optim.steps} steps, and its bundle is there. Empty
-     * otherwise. A pipeline uses this to reuse a finished run without its checkpoints, for
-     * instance one trained on a GPU server and copied back without them.
+     * it read the same shard data ({@link ShardSet#identity()}: the same tokenizers, recordings and
+     * splits, wherever the shard folder now lies), its {@code summary.json} reports
+     * {@code optim.steps} steps, and its bundle is there. Empty otherwise. A pipeline uses this to
+     * reuse a finished run without its checkpoints, for instance one trained on a GPU server and
+     * copied back without them, next to a copy of its shards at another path.
      */
     public static Optional<Result> finishedRun(PretrainConfig config) throws IOException {
         Path dir = config.runPath();
@@ -247,13 +255,31 @@ public final class Pretrainer implements AutoCloseable {
         if (!Files.isRegularFile(summary) || !Files.isRegularFile(saved) || !Files.isRegularFile(bundle)) {
             return Optional.empty();
         }
-        List<String> differ = differences(ConfigLoader.load(saved, List.of()), config);
+        PretrainConfig savedConfig = ConfigLoader.load(saved, List.of());
+        List<String> differ = differences(savedConfig, config, false);
         if (!differ.isEmpty()) {
             LOG.info("{} holds a run with other settings ({}): not reused", dir, String.join("; ", differ));
             return Optional.empty();
         }
         JsonNode s = ConfigLoader.JSON.readTree(summary.toFile());
         if (s.path("steps").asLong(-1) != config.optim().steps()) {
+            return Optional.empty();
+        }
+        String trainedOn = s.path(SHARD_SET_KEY).isTextual() ? s.get(SHARD_SET_KEY).asText() : null;
+        String now = null;
+        try {
+            now = shardIdentity(config);
+        } catch (IOException | RuntimeException e) {
+            LOG.info("{}: shards {} not readable ({}): the run is reused only where it was trained", dir,
+                    config.shards(), e.getMessage());
+        }
+        // A summary from before shard identities, or shards that cannot be read now: the path is all there is.
+        boolean sameData = trainedOn != null && now != null ? trainedOn.equals(now)
+                : savedConfig.shardsPath().toAbsolutePath().normalize()
+                        .equals(config.shardsPath().toAbsolutePath().normalize());
+        if (!sameData) {
+            LOG.info("{} was trained on other shards than those in {} (shard set {} vs {}): not reused", dir,
+                    config.shards(), trainedOn, now);
             return Optional.empty();
         }
         Path curve = dir.resolve("loss.png");
@@ -274,12 +300,35 @@ public final class Pretrainer implements AutoCloseable {
         return new Validation.Result(total.isNumber() ? total.asDouble() : Double.NaN, perModality);
     }
 
+    /**
+     * Identity of the shard data a run with {@code config} reads: its training split, and its
+     * validation split when it validates ({@link ShardSet#identity()}).
+     */
+    static String shardIdentity(PretrainConfig config) throws IOException {
+        List<Split> splits = new ArrayList<>(List.of(Split.parse(config.data().trainSplit())));
+        if (config.eval().windows() > 0) {
+            splits.add(Split.parse(config.data().valSplit()));
+        }
+        return ShardSet.open(config.shardsPath(), splits).identity();
+    }
+
     /** Sections that decide the numbers and differ between two configurations. */
     private static List<String> differences(PretrainConfig saved, PretrainConfig now) {
+        return differences(saved, now, true);
+    }
+
+    /**
+     * As above; {@code withShardsPath} false leaves the shard folder's path out (the caller
+     * compares the data itself).
+     */
+    private static List<String> differences(PretrainConfig saved, PretrainConfig now, boolean withShardsPath) {
         ObjectNode a = ConfigLoader.toTree(saved);
         ObjectNode b = ConfigLoader.toTree(now);
         List<String> differ = new ArrayList<>();
         for (String key : List.of("shards", "seed", "precision", "model", "data", "optim", "loss_scale")) {
+            if (key.equals("shards") && !withShardsPath) {
+                continue;
+            }
             if (!a.path(key).equals(b.path(key))) {
                 differ.add(key + " (before " + a.path(key) + ", now " + b.path(key) + ")");
             }
@@ -309,8 +358,9 @@ public final class Pretrainer implements AutoCloseable {
         List<String> trainColumns = new ArrayList<>(List.of("epoch", "lr", "loss", "grad_norm", "tokens_per_s",
                 "elapsed_s", "rss_mib"));
         if (optimizer.mixedPrecision()) {
-            trainColumns.addAll(List.of("loss_scale", "skipped_steps"));
+            trainColumns.add("loss_scale");
         }
+        trainColumns.add("skipped_steps"); // non-finite gradients skip a step in every precision
         names.forEach(n -> trainColumns.add("loss/" + n));
         List<String> valColumns = new ArrayList<>(List.of("val_loss"));
         names.forEach(n -> valColumns.add("val_loss/" + n));
@@ -348,8 +398,8 @@ public final class Pretrainer implements AutoCloseable {
                     row.put("rss_mib", ProcessMemory.rssMiB());
                     if (optimizer.mixedPrecision()) {
                         row.put("loss_scale", optimizer.lossScaler().scale());
-                        row.put("skipped_steps", (double) optimizer.lossScaler().skippedSteps());
                     }
+                    row.put("skipped_steps", (double) optimizer.lossScaler().skippedSteps());
                     for (int i = 0; i < names.size(); i++) {
                         row.put("loss/" + names.get(i), s.perModality()[i]);
                     }
@@ -417,34 +467,43 @@ public final class Pretrainer implements AutoCloseable {
         int accum = config.data().gradAccumSteps();
         int shares = accum * replicas.size();
         int share = batch / shares;
+        int seconds = next.batch().seconds();
+        // The loss's denominators over the whole batch, once: each share's loss is then its part
+        // of the batch loss, and the shares' losses and gradients sum to those of one pass.
+        DepthTransformer.LossNormalizer normalizer = model.depth().normalizer(masks.presence(), batch, seconds);
+        long[] batchPositions = normalizer.positions();
         double lossSum = 0;
         double[] modalitySum = new double[m];
-        int[] modalityCount = new int[m];
         for (int a = 0; a < accum; a++) {
             for (int r = 0; r < replicas.size(); r++) {
                 int from = (a * replicas.size() + r) * share;
                 RqTransformer replica = replicas.replica(r);
+                ModalityMasks shareMasks = masks(masks, m, from, from + share);
                 try (NDManager scope = replica.parameters().manager().newSubManager();
                         GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-                    TrainingOutput out = replica.trainingForward(samples(next.batch(), from, from + share),
-                            masks(masks, m, from, from + share), scope);
+                    TrainingOutput out = replica.trainingForward(next.batch().samples(from, from + share), shareMasks,
+                            normalizer, scope);
                     NDArray loss = out.loss();
                     if (optimizer.mixedPrecision()) {
                         // A float32 factor of shape [1] promotes the loss to float32 inside the graph
-                        // (DJL's casts are not differentiable) and carries the loss scale and the share.
-                        loss = loss.mul(HostData.floats(scope, new float[] {(float) (optimizer.lossScaler().scale()
-                                / shares)}, new Shape(1)));
-                    } else if (shares != 1) {
-                        loss = loss.mul(HostData.scalar(scope, 1f / shares));
+                        // (DJL's casts are not differentiable) and carries the loss scale.
+                        loss = loss.mul(HostData.floats(scope, new float[] {(float) optimizer.lossScaler().scale()},
+                                new Shape(1)));
                     }
                     gc.backward(loss);
                     if (fetch) {
                         lossSum += out.lossValue();
+                        // Per-level losses are the share's own means: weigh each by the share's part of
+                        // the modality's present positions, which sums to the batch's mean.
                         float[] pm = out.perModalityLoss();
+                        boolean[] p = shareMasks.presence();
                         for (int i = 0; i < m; i++) {
-                            if (Float.isFinite(pm[i])) {
-                                modalitySum[i] += pm[i];
-                                modalityCount[i]++;
+                            long own = 0;
+                            for (int bi = 0; bi < share; bi++) {
+                                own += p[bi * m + i] ? seconds : 0;
+                            }
+                            if (own > 0) {
+                                modalitySum[i] += pm[i] * (double) own / batchPositions[i];
                             }
                         }
                     }
@@ -463,28 +522,9 @@ public final class Pretrainer implements AutoCloseable {
         position = next.next();
         double[] perModality = new double[m];
         for (int i = 0; i < m; i++) {
-            perModality[i] = modalityCount[i] > 0 ? modalitySum[i] / modalityCount[i] : Double.NaN;
+            perModality[i] = fetch && batchPositions[i] > 0 ? modalitySum[i] : Double.NaN;
         }
-        return new StepStats(lr, fetch ? lossSum / shares : Double.NaN, gradNorm, perModality);
-    }
-
-    /** Samples {@code [from, to)} of a batch. */
-    static TokenBatch samples(TokenBatch b, int from, int to) {
-        if (from == 0 && to == b.batch()) {
-            return b;
-        }
-        int per = b.seconds() * b.totalK();
-        int[] tokens = new int[(to - from) * per];
-        for (int s = from; s < to; s++) {
-            for (int t = 0; t < b.seconds(); t++) {
-                for (int c = 0; c < b.totalK(); c++) {
-                    tokens[(s - from) * per + t * b.totalK() + c] = b.token(s, t, c);
-                }
-            }
-        }
-        int m = b.modalities();
-        return TokenBatch.of(to - from, b.seconds(), b.totalK(), tokens,
-                Arrays.copyOfRange(b.presence(), from * m, to * m), Arrays.copyOfRange(b.channelIds(), from * m, to * m));
+        return new StepStats(lr, fetch ? lossSum : Double.NaN, gradNorm, perModality);
     }
 
     private static ModalityMasks masks(ModalityMasks all, int m, int from, int to) {
@@ -553,6 +593,7 @@ public final class Pretrainer implements AutoCloseable {
             s.set("unigram_entropy_per_modality", ConfigLoader.JSON.valueToTree(r.unigram().perModality()));
         }
         s.put("bundle", r.bundle() == null ? null : r.bundle().toString());
+        s.put(SHARD_SET_KEY, shardIdentity(config));
         writeText(config.runPath().resolve("summary.json"), s.toPrettyString() + "\n");
     }
 

@@ -12,8 +12,9 @@ import java.util.Map;
 
 /**
  * Data parallelism by explicit gradient averaging: one model replica per device, each computing
- * gradients on its share of the batch; the gradients are summed into replica 0 (the loss of each
- * share is pre-scaled, so the sum is the average), replica 0 takes the optimiser step, and its
+ * gradients on its share of the batch; the gradients are summed into replica 0 (each share's loss
+ * is normalised by the whole batch's denominators, so the sum is the batch's gradient), replica 0
+ * takes the optimiser step, and its
  * weights are copied back to the others.
  *
  * <p>Replicas run one after the other on the calling thread: DJL's PyTorch gradient collector is

@@ -38,8 +38,9 @@ import java.util.Map;
  * <p><b>Mixed precision</b> ("fp16 model, fp32 master weights"): the model that runs forward and
  * backward holds float16 tensors ({@code working}); this optimiser updates float32 master copies
  * ({@code master}) with float32 moments. The float16 gradients carry the {@link LossScaler}'s
- * scale: if their norm is not finite the step is skipped (the scaler backs off and counts it),
- * else the masters take the step (gradients divided by the scale, a power of two: exact) and are
+ * scale: if their norm is not finite the step is skipped (the scaler backs off and counts it;
+ * float32 training skips and counts such steps too), else the masters take the step
+ * (gradients divided by the scale, a power of two: exact) and are
  * copied back, rounded, to the float16 tensors. DJL's casts are not differentiable, which is why
  * the copy goes this way instead of a cast inside the graph.
  */
@@ -210,8 +211,9 @@ public final class TransformerOptimizer implements AutoCloseable {
 
     /**
      * Clips the gradients to the configured global norm and applies one AdamW update (mixed
-     * precision: divides them by the loss scale, and skips the update when they are not finite —
-     * see {@link #lastStepApplied()}). The working weights' gradients are zero afterwards.
+     * precision: divides them by the loss scale). In every precision the update is skipped, and
+     * counted in {@link LossScaler#skippedSteps()}, when the gradients are not finite — see
+     * {@link #lastStepApplied()}. The working weights' gradients are zero afterwards.
      *
      * @param scope manager for this step's temporaries
      * @return the (unscaled) global gradient norm before clipping
@@ -230,7 +232,11 @@ public final class TransformerOptimizer implements AutoCloseable {
         }
         double scale = scaler.scale();
         float norm = (float) (sumSquares.sqrt().getFloat() / scale); // a power of two: exact
-        lastApplied = !mixedPrecision() || scaler.update(Float.isFinite(norm));
+        // In every precision: a NaN or infinite gradient would make the clipping factor
+        // min(1, c/NaN) = NaN and turn every weight into NaN in one step (and the checkpoints
+        // after it, which keep_last pruning would then prefer to the good ones). The scaler
+        // counts the skip; a disabled one (float32) keeps its scale of 1.
+        lastApplied = scaler.update(Float.isFinite(norm));
         if (lastApplied) {
             steps++;
             float clip = clipNorm > 0 ? Math.min(1f, 1f / (norm + 1e-6f) * clipNorm) : 1f;

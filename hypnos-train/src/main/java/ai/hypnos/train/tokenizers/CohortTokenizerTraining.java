@@ -71,9 +71,30 @@ public final class CohortTokenizerTraining {
     private CohortTokenizerTraining() {
     }
 
-    /** Trains and saves the tokenizers into {@code outDir} (its {@code signals/} scratch folder is removed after). */
+    /**
+     * Trains and saves the tokenizers into {@code outDir}. Its {@code signals/} scratch folder is
+     * emptied before the signals are extracted and removed afterwards, whether training succeeds
+     * or fails.
+     */
     public static Result train(Cohort cohort, Path outDir, Options options) throws IOException {
         Path scratch = outDir.resolve("signals");
+        // SignalSet trains on every .npy under the scratch folder: nights a failed or older run
+        // left there (other recordings, possibly val/test subjects) would join this run's data.
+        deleteTree(scratch);
+        try {
+            return trainFromScratch(cohort, outDir, scratch, options);
+        } finally {
+            try {
+                deleteTree(scratch);
+            } catch (IOException e) {
+                // Not fatal: the next run empties the folder before it extracts anything.
+                LOG.warn("could not remove the scratch folder {}: {}", scratch, e.getMessage());
+            }
+        }
+    }
+
+    private static Result trainFromScratch(Cohort cohort, Path outDir, Path scratch, Options options)
+            throws IOException {
         Map<SignalType, Integer> counts = extractSignals(cohort, scratch, options.maxRecordings());
         Map<SignalType, Path> files = new EnumMap<>(SignalType.class);
         Map<SignalType, TokenizerTrainer.Metrics> metrics = new EnumMap<>(SignalType.class);
@@ -86,7 +107,6 @@ public final class CohortTokenizerTraining {
             metrics.put(type, trainOne(type, SignalSet.open(scratch.resolve(type.key())), file, options));
             files.put(type, file);
         }
-        deleteTree(scratch);
         return new Result(files, metrics);
     }
 

@@ -126,6 +126,45 @@ class PretrainerTest {
         assertTrue(Pretrainer.finishedRun(config("nothing-here", extra)).isEmpty());
     }
 
+    /**
+     * A finished run is recognised by the data it read, not by the path of its shard folder: the
+     * same shards copied to another folder (another machine) reuse it; a copy that lost a
+     * recording does not.
+     */
+    @Test
+    void aFinishedRunIsReusedWithItsShardsCopiedElsewhereButNotWithOtherShards() throws IOException {
+        String[] extra = {"optim.steps=2", "eval.every=2", "bundle.save=true", "eval.windows=4"};
+        Pretrainer.Result done;
+        try (Pretrainer p = Pretrainer.open(config("moved", extra), false)) {
+            done = p.run();
+        }
+        Path copy = root.resolve("elsewhere/shards");
+        copyTree(shards, copy);
+        List<String> moved = new ArrayList<>(List.of(extra));
+        moved.add("shards=" + copy);
+        Pretrainer.Result reused = Pretrainer.finishedRun(config("moved", moved.toArray(String[]::new)))
+                .orElseThrow(() -> new AssertionError("the same shards at another path: reused"));
+        assertEquals(2, reused.steps());
+        assertEquals(done.validation().loss(), reused.validation().loss(), 1e-12);
+
+        Path fewer = root.resolve("fewer/shards");
+        copyTree(shards, fewer);
+        Files.delete(fewer.resolve("rec-000.json")); // one training recording unfinished: left out
+        List<String> other = new ArrayList<>(List.of(extra));
+        other.add("shards=" + fewer);
+        assertTrue(Pretrainer.finishedRun(config("moved", other.toArray(String[]::new))).isEmpty(),
+                "other training data: not the same run");
+    }
+
+    private static void copyTree(Path from, Path to) throws IOException {
+        Files.createDirectories(to);
+        try (var files = Files.list(from)) {
+            for (Path f : files.toList()) {
+                Files.copy(f, to.resolve(f.getFileName().toString()));
+            }
+        }
+    }
+
     @Test
     void twoDeviceReplicasMatchOneDeviceWithTheSameGlobalBatch() throws IOException {
         try (Pretrainer p = Pretrainer.open(config("one", "optim.steps=4", "eval.windows=0"), false)) {

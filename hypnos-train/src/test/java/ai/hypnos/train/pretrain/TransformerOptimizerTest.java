@@ -2,6 +2,7 @@ package ai.hypnos.train.pretrain;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -172,6 +173,56 @@ class TransformerOptimizerTest {
             assertEquals(a.size(), moved);
             Map<String, NDArray> m = opt.firstMoments();
             assertEquals(a.keySet(), m.keySet(), "moments by name, for checkpoints");
+        }
+    }
+
+    /**
+     * float32 training has no loss scale, but a NaN gradient (a diverging batch, a bad sample)
+     * must still skip the step: min(1, c/NaN) would be a NaN clipping factor that turns every
+     * weight into NaN at once. The poisoning is the fp16 loss-scaling test's: one element of one
+     * gradient, written through the gradient view.
+     */
+    @Test
+    void aNanGradientInFloat32SkipsAndCountsTheStepAndLeavesTheWeights() {
+        try (RqTransformer plain = RqTransformer.initialize(config(), CPU, 34);
+                RqTransformer packed = TransformerOptimizer.pack(plain, DataType.FLOAT32);
+                TransformerOptimizer opt = new TransformerOptimizer(packed.parameters(), OPTIM)) {
+            packed.parameters().requireGradients(true);
+            TokenBatch b = batch(packed, 7);
+            Map<String, float[]> before = packed.parameters().toHost();
+            String poisoned = packed.parameters().names().get(3);
+            backward(packed, b);
+            float norm;
+            try (NDManager s = packed.parameters().manager().newSubManager()) {
+                NDArray g = packed.parameters().gradient(poisoned, s);
+                g.set(new ai.djl.ndarray.index.NDIndex("0"), Float.NaN);
+                norm = opt.step(1e-2, s);
+            }
+            assertTrue(Float.isNaN(norm), "the reported norm shows the NaN: " + norm);
+            assertFalse(opt.lastStepApplied(), "a step with a NaN gradient is skipped");
+            assertEquals(1, opt.lossScaler().skippedSteps(), "and counted");
+            assertEquals(1.0, opt.lossScaler().scale(), "float32 keeps its scale of 1");
+            assertEquals(0, opt.steps(), "AdamW's step count does not advance");
+            Map<String, float[]> after = packed.parameters().toHost();
+            for (String n : before.keySet()) {
+                assertArrayEquals(before.get(n), after.get(n), n + ": weights untouched by a skipped step");
+            }
+            assertGradientsZero(packed.parameters(), "skipped step");
+
+            // The next clean batch trains normally from the untouched weights.
+            backward(packed, b);
+            try (NDManager s = packed.parameters().manager().newSubManager()) {
+                norm = opt.step(1e-2, s);
+            }
+            assertTrue(Float.isFinite(norm) && norm > 0, "gradient norm " + norm);
+            assertTrue(opt.lastStepApplied());
+            assertEquals(1, opt.steps());
+            assertEquals(1, opt.lossScaler().skippedSteps());
+            for (float[] v : packed.parameters().toHost().values()) {
+                for (float x : v) {
+                    assertTrue(Float.isFinite(x), "every weight finite after the clean step");
+                }
+            }
         }
     }
 

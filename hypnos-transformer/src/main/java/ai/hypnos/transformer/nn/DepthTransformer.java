@@ -73,6 +73,70 @@ public final class DepthTransformer {
     }
 
     /**
+     * The denominators of the loss (DESIGN §6) over a whole optimiser batch: per modality, the
+     * number of its present (sample, second) positions, and the sum of the loss weights of the
+     * modalities present at all.
+     *
+     * <p>Why this exists: when a batch is split into shares (devices, gradient-accumulation
+     * steps), a share normalised by its own counts weighs each sample by 1/(its share's count),
+     * which differs between shares as soon as presence does (one device with
+     * {@code [no-resp, resp, resp, resp]} weighs each respiration sample 1/3; two devices 1/2,
+     * 1/4, 1/4). A share normalised by the batch's denominators is exactly its part of the batch
+     * loss, so the shares' losses and gradients sum to those of one pass over the whole batch.
+     *
+     * @param positions per modality, present (sample, second) positions in the whole batch
+     * @param weightSum sum of the loss weights of the modalities with any present position
+     */
+    public record LossNormalizer(long[] positions, double weightSum) {
+        public LossNormalizer {
+            positions = positions.clone();
+            for (int i = 0; i < positions.length; i++) {
+                if (positions[i] < 0) {
+                    throw new IllegalArgumentException("loss normaliser: modality " + i + " has " + positions[i]
+                            + " present positions");
+                }
+            }
+            if (!(weightSum >= 0) || Double.isInfinite(weightSum)) {
+                throw new IllegalArgumentException("loss normaliser: modality weight sum " + weightSum
+                        + " is not a finite number >= 0");
+            }
+        }
+
+        @Override
+        public long[] positions() {
+            return positions.clone();
+        }
+    }
+
+    /**
+     * The denominators of the loss for {@code presence} ({@code [B·M]}, B samples of
+     * {@code seconds} seconds each): compute them once over a whole optimiser batch.
+     */
+    public LossNormalizer normalizer(boolean[] presence, int batch, int seconds) {
+        int m = layout.numModalities();
+        if (presence.length != (long) batch * m) {
+            throw new IllegalArgumentException("presence holds " + presence.length + " flags, expected " + batch
+                    + " samples × " + m + " modalities");
+        }
+        long[] count = new long[m];
+        double weightSum = 0;
+        for (int i = 0; i < m; i++) {
+            for (int bi = 0; bi < batch; bi++) {
+                count[i] += presence[bi * m + i] ? seconds : 0;
+            }
+            if (count[i] > 0) {
+                weightSum += weight(i);
+            }
+        }
+        return new LossNormalizer(count, weightSum);
+    }
+
+    private double weight(int i) {
+        Map<String, Double> w = config.modalityLossWeights();
+        return w == null ? 1.0 : w.get(layout.modality(i).name());
+    }
+
+    /**
      * Next-token loss (DESIGN §6): cross-entropy per modality and level over present samples,
      * mean over levels, then the (optionally weighted) mean over modalities present in the batch.
      *
@@ -85,20 +149,42 @@ public final class DepthTransformer {
      */
     public LossParts loss(NDArray z, NDArray codes, NDArray tokens, boolean[] presence, ForwardContext ctx) {
         Shape zs = z.getShape();
+        return loss(z, codes, tokens, presence, normalizer(presence, Math.toIntExact(zs.get(0)),
+                Math.toIntExact(zs.get(2))), ctx);
+    }
+
+    /**
+     * The loss of a share of a batch, normalised by the whole batch's denominators {@code n}: the
+     * total is this share's part of the batch loss (the shares' totals sum to it); the per-level
+     * losses stay this share's own means over its present samples (NaN for a modality absent
+     * from the share), as {@code TrainingOutput} documents them.
+     *
+     * @throws IllegalArgumentException if {@code n} counts fewer present positions of a modality
+     *                                  than this share holds (it was made for another batch)
+     */
+    public LossParts loss(NDArray z, NDArray codes, NDArray tokens, boolean[] presence, LossNormalizer n,
+            ForwardContext ctx) {
+        Shape zs = z.getShape();
         int b = Math.toIntExact(zs.get(0));
         int m = Math.toIntExact(zs.get(1));
         int s = Math.toIntExact(zs.get(2));
+        if (n.positions.length != m) {
+            throw new IllegalArgumentException("loss normaliser for " + n.positions.length
+                    + " modalities, the batch has " + m);
+        }
         double[] weight = new double[m];
-        long[] count = new long[m];
-        double weightSum = 0;
+        long[] own = new long[m]; // this share's present positions: its per-level means
+        long[] count = n.positions; // the batch's: the loss's denominators
+        double weightSum = n.weightSum();
         for (int i = 0; i < m; i++) {
             for (int bi = 0; bi < b; bi++) {
-                count[i] += presence[bi * m + i] ? s : 0;
+                own[i] += presence[bi * m + i] ? s : 0;
             }
-            Map<String, Double> w = config.modalityLossWeights();
-            weight[i] = w == null ? 1.0 : w.get(layout.modality(i).name());
-            if (count[i] > 0) {
-                weightSum += weight[i];
+            weight[i] = weight(i);
+            if (own[i] > count[i]) {
+                throw new IllegalArgumentException("loss normaliser counts " + count[i] + " present positions of "
+                        + layout.modality(i).name() + " but this share alone holds " + own[i]
+                        + ": it was not computed over the batch this share belongs to");
             }
         }
         int maxK = layout.maxK();
@@ -142,14 +228,17 @@ public final class DepthTransformer {
                             for (int bi = 0; bi < b; bi++) {
                                 pres[j * b + bi] = presence[bi * m + i] ? 1f : 0f;
                             }
-                            inv[j] = count[i] > 0 ? 1f / count[i] : Float.NaN;
+                            inv[j] = own[i] > 0 ? 1f / own[i] : Float.NaN;
                             float c = count[i] > 0 && weightSum > 0 ? (float) (weight[i] / (k * count[i] * weightSum)) : 0f;
                             for (int level = 0; level < k; level++) {
                                 coef[level * mg + j] = c;
                             }
                         }
-                        NDArray sums = nll.mul(HostData.floats(gs.manager(), pres, new Shape(1, mg, b, 1)).toType(nll.getDataType(), false))
-                                .sum(new int[] {2, 3}); // [K, Mg]
+                        // The float32 presence promotes the product to float32 inside the graph (DJL's
+                        // casts are not differentiable): with float16 heads a sum over B·S positions
+                        // at a loss of ~7 passes float16's 65504 from ~9,000 positions on.
+                        NDArray sums = nll.mul(HostData.floats(gs.manager(), pres, new Shape(1, mg, b, 1)))
+                                .sum(new int[] {2, 3}); // [K, Mg], float32
                         NDArray part = sums.mul(HostData.floats(gs.manager(), coef, new Shape(k, mg))).sum();
                         total = total == null ? gs.keep(part) : keepSum(total, part, gs);
                         NDArray levels = sums.mul(HostData.floats(gs.manager(), inv, new Shape(1, mg))).transpose(1, 0); // [Mg, K]

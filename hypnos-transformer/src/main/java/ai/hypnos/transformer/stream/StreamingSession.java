@@ -19,7 +19,10 @@ import ai.hypnos.transformer.nn.TemporalBlock;
 /**
  * KV-cached streaming inference: push one second of tokens for the present modalities, get that
  * second's per-modality embeddings. Every temporal block keeps a ring buffer of its window's
- * keys and values, so memory is fixed however long the stream runs.
+ * keys and values, so the session's memory is fixed however long the stream runs. With
+ * {@code chunkTokens = 0} positions grow without end; the model's shared RoPE tables still stop at
+ * {@code max_seq_len} rows, and a position past them gets its rotation computed for that step
+ * only ({@link ai.hypnos.transformer.nn.Rope}), so the model's memory is bounded too.
  *
  * <p>Alignment with batch inference: {@code push(tokens of second t)} returns z_t, row t of
  * {@link RqTransformer#embed}. Because of the reference's one-second shift, z_t summarises the

@@ -96,7 +96,8 @@ public final class TransformerBundle {
     public static TransformerConfig readConfig(SafetensorsFile st) throws HypnosFormatException {
         Path file = st.file();
         String version = st.metadata().get("format_version");
-        if (version != null && !FORMAT_VERSION.equals(version)) {
+        // Trimmed as the bundle reader of hypnos-embed does, so both accept the same files.
+        if (version != null && !FORMAT_VERSION.equals(version.trim())) {
             throw new HypnosFormatException(file, "__metadata__.format_version", version,
                     "unsupported bundle format version (expected \"" + FORMAT_VERSION + "\")");
         }
@@ -127,6 +128,8 @@ public final class TransformerBundle {
         }
         try {
             return TransformerConfig.fromModelKwargs(config.get("model_kwargs"), specs);
+        } catch (TransformerConfig.InvalidValueException e) {
+            throw new HypnosFormatException(file, "config." + e.field(), e.value(), e.getMessage(), e);
         } catch (IllegalArgumentException e) {
             throw new HypnosFormatException(file, "config.model_kwargs", config.get("model_kwargs"), e.getMessage(), e);
         }
@@ -164,18 +167,22 @@ public final class TransformerBundle {
             }
             TensorInfo t = st.info(name);
             boolean mask = spec.name().equals(ParameterNames.modalityAttnMask());
-            boolean dtypeOk = mask ? t.dtype() == SafetensorsDtype.BOOL : t.dtype().isFloatingPoint();
+            boolean dtypeOk = mask ? t.dtype() == SafetensorsDtype.BOOL
+                    : t.dtype() == SafetensorsDtype.F32 || t.dtype() == SafetensorsDtype.F16
+                            || t.dtype() == SafetensorsDtype.BF16;
             if (!dtypeOk) {
                 throw new HypnosFormatException(file, name, t.dtype() + " " + Arrays.toString(t.shape()),
                         "expected dtype " + (mask ? "BOOL" : "F32, F16 or BF16"));
             }
-            boolean ropeTable = spec.kind() == Kind.BUFFER && spec.name().endsWith("_cached");
-            boolean shapeOk = ropeTable
-                    ? t.shape().length == 2 && t.shape()[1] == spec.shape()[1] && t.shape()[0] > 0
-                    : Arrays.equals(t.shape(), spec.shape());
-            if (!shapeOk) {
+            // Every tensor, the RoPE tables included, has exactly the configuration's shape: the
+            // reference registers cos_cached/sin_cached as [max_seq_len, head_dim/2] (the golden
+            // bundle: [4096, 8] with max_seq_len 4096), and a table of another length would
+            // disagree with the config the model is rebuilt from.
+            if (!Arrays.equals(t.shape(), spec.shape())) {
+                boolean ropeTable = spec.kind() == Kind.BUFFER && spec.name().endsWith("_cached");
                 throw new HypnosFormatException(file, name, t.dtype() + " " + Arrays.toString(t.shape()),
-                        "expected shape " + (ropeTable ? "[L, " + spec.shape()[1] + "]" : Arrays.toString(spec.shape())));
+                        "expected shape " + Arrays.toString(spec.shape())
+                                + (ropeTable ? " ([max_seq_len, head_dim/2] of config.model_kwargs)" : ""));
             }
             if (spec.kind() == Kind.TIED_ALIAS) {
                 float[] a = st.floats(name);

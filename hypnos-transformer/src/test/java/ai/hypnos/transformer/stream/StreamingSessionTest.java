@@ -115,6 +115,35 @@ class StreamingSessionTest {
         }
     }
 
+    /**
+     * With chunkTokens = 0 the positions pass max_seq_len: the RoPE rows past the model's tables
+     * are computed per step (the tables no longer grow), and give exactly what a model with longer
+     * tables gives.
+     */
+    @Test
+    void unboundedStreamPastMaxSeqLenEqualsAModelWithLongerTables() {
+        TransformerConfig shortTables = model.config().toBuilder().maxSeqLen(16).build();
+        try (RqTransformer small = RqTransformer.initialize(shortTables, Device.cpu(), 11)) {
+            java.util.Map<String, float[]> a = model.parameters().toHost();
+            java.util.Map<String, float[]> b = small.parameters().toHost();
+            assertEquals(a.keySet(), b.keySet());
+            a.forEach((k, v) -> assertTrue(java.util.Arrays.equals(v, b.get(k)), "same seed, same weights: " + k));
+            TokenBatch batch = ai.hypnos.transformer.TestModelsAccess.randomBatch(layout, 1, 64, 12);
+            int[] row = new int[batch.totalK()];
+            try (StreamingSession longS = model.stream(new StreamOptions(batch.presence(), batch.channelIds(), 0));
+                    StreamingSession shortS = small.stream(new StreamOptions(batch.presence(), batch.channelIds(), 0))) {
+                for (int t = 0; t < 64; t++) {
+                    float[][] x = longS.push(rowAt(batch, t, row));
+                    float[][] y = shortS.push(rowAt(batch, t, row));
+                    for (int i = 0; i < x.length; i++) {
+                        assertTrue(java.util.Arrays.equals(x[i], y[i]), "second " + t + ", modality " + i);
+                    }
+                }
+                assertEquals(64, shortS.position());
+            }
+        }
+    }
+
     @Test
     void memoryStaysFlatOverManySteps() {
         TokenBatch batch = ai.hypnos.transformer.TestModelsAccess.randomBatch(layout, 1, 64, 9);

@@ -20,6 +20,9 @@ import ai.hypnos.transformer.RqTransformer;
 import ai.hypnos.transformer.TestModelsAccess;
 import ai.hypnos.transformer.TokenBatch;
 import ai.hypnos.transformer.TransformerConfig;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -218,6 +221,145 @@ class TransformerBundleTest {
         }
         HypnosFormatException e = assertThrows(HypnosFormatException.class, () -> RqTransformer.load(bad, Device.cpu()));
         assertEquals(alias, e.field());
+    }
+
+    /**
+     * Hostile configurations of an otherwise valid bundle fail on the config, naming the bundle,
+     * the exact field and the value, before any layout, table or tensor is sized from them (each
+     * of these used to end in an OutOfMemoryError or a NegativeArraySizeException).
+     */
+    @Test
+    void absurdConfigValuesAreRejectedNamingTheField() throws IOException {
+        Path good = dir.resolve("cfg.safetensors");
+        try (RqTransformer a = RqTransformer.initialize(published8(), Device.cpu(), 1)) {
+            a.save(good);
+        }
+        record Case(String path, long value, String field, String says) { }
+        List<Case> cases = List.of(
+                new Case("model_kwargs.max_seq_len", 300_000_000L, "config.model_kwargs.max_seq_len",
+                        "max_seq_len must be at most " + TransformerConfig.MAX_SEQ_LEN + ", got 300000000"),
+                new Case("model_kwargs.max_seq_len", 50_000_000L, "config.model_kwargs.max_seq_len",
+                        "max_seq_len must be at most " + TransformerConfig.MAX_SEQ_LEN + ", got 50000000"),
+                new Case("model_kwargs.max_seq_len", 3_000_000_000L, "config.model_kwargs.max_seq_len",
+                        "must be an integer of at most 2147483647, got 3000000000"),
+                new Case("model_kwargs.max_seq_len", 0, "config.model_kwargs.max_seq_len", "max_seq_len must be > 0"),
+                new Case("model_kwargs.temporal_depth", 100_000_000L, "config.model_kwargs.temporal_depth",
+                        "temporal_depth must be at most " + TransformerConfig.MAX_LAYERS + ", got 100000000"),
+                new Case("model_kwargs.depth_depth", 5_000, "config.model_kwargs.depth_depth",
+                        "depth_depth must be at most " + TransformerConfig.MAX_LAYERS),
+                new Case("model_kwargs.embed_dim", 1 << 20, "config.model_kwargs.embed_dim",
+                        "embed_dim must be at most " + TransformerConfig.MAX_WIDTH),
+                new Case("model_kwargs.depth_dim", 1 << 20, "config.model_kwargs.depth_dim",
+                        "depth_dim must be at most " + TransformerConfig.MAX_WIDTH),
+                new Case("model_kwargs.temporal_heads", 1 << 20, "config.model_kwargs.temporal_heads",
+                        "temporal_heads must be at most " + TransformerConfig.MAX_HEADS),
+                new Case("model_kwargs.depth_heads", -3, "config.model_kwargs.depth_heads", "depth_heads must be > 0"),
+                new Case("model_kwargs.sliding_window", 1 << 30, "config.model_kwargs.sliding_window",
+                        "sliding_window must be at most " + TransformerConfig.MAX_SEQ_LEN),
+                new Case("model_kwargs.temporal_mlp_ratio", 1_000_000_000L, "config.model_kwargs.temporal_mlp_ratio",
+                        "temporal_mlp_ratio must be in (0, "),
+                new Case("modalities.3.codebook_size", 100_000_000L, "config.modalities[3].codebook_size",
+                        "codebook_size must be at most " + TransformerConfig.MAX_CODEBOOK),
+                new Case("modalities.0.num_quantizers", 1_000_000L, "config.modalities[0].num_quantizers",
+                        "num_quantizers must be at most " + TransformerConfig.MAX_QUANTIZERS));
+        for (Case c : cases) {
+            Path bad = withConfig(good, "cfg-" + c.field() + c.value(), root -> {
+                String[] keys = c.path().split("\\.");
+                JsonNode parent = root.get(keys[0]);
+                if (keys.length == 3) {
+                    parent = parent.get(Integer.parseInt(keys[1]));
+                }
+                ((ObjectNode) parent).put(keys[keys.length - 1], c.value());
+            });
+            HypnosFormatException e = assertThrows(HypnosFormatException.class,
+                    () -> RqTransformer.load(bad, Device.cpu()), c.toString());
+            assertEquals(bad, e.file(), c.toString());
+            assertEquals(c.field(), e.field(), e.getMessage());
+            assertEquals(c.value(), Double.parseDouble(e.value()), e.getMessage());
+            assertTrue(e.getMessage().startsWith(bad + ": field '" + c.field() + "'")
+                    && e.getMessage().contains(c.says()), e.getMessage());
+        }
+    }
+
+    /** cos_cached/sin_cached must be [max_seq_len, hd/2] exactly, as the reference registers them. */
+    @Test
+    void ropeTablesMustHaveMaxSeqLenRows() throws IOException {
+        Path good = dir.resolve("rope.safetensors");
+        try (RqTransformer a = RqTransformer.initialize(published8(), Device.cpu(), 1)) {
+            a.save(good);
+        }
+        assertEquals(4096, published8().maxSeqLen());
+        String cos = "model/" + ParameterNames.rope("cos_cached");
+        // A shorter table than the config asks for (used to pass: only its width was checked).
+        HypnosFormatException shorter = assertThrows(HypnosFormatException.class,
+                () -> RqTransformer.load(rewrite(good, "short", n -> true, cos, new long[] {10, 8}), Device.cpu()));
+        assertEquals(cos, shorter.field());
+        assertTrue(shorter.getMessage().contains("F32 [10, 8]") && shorter.getMessage().contains("expected shape [4096, 8]")
+                && shorter.getMessage().contains("max_seq_len"), shorter.getMessage());
+        // A config that asks for more rows than the tables hold.
+        Path longer = withConfig(good, "longer", root -> ((ObjectNode) root.get("model_kwargs")).put("max_seq_len", 8192));
+        HypnosFormatException e = assertThrows(HypnosFormatException.class, () -> RqTransformer.load(longer, Device.cpu()));
+        assertEquals(cos, e.field());
+        assertTrue(e.getMessage().contains("F32 [4096, 8]") && e.getMessage().contains("expected shape [8192, 8]"),
+                e.getMessage());
+    }
+
+    @Test
+    void formatVersionIsTrimmedAndF64IsRejected() throws IOException {
+        Path good = dir.resolve("fv.safetensors");
+        TokenBatch batch;
+        float[] reference;
+        try (RqTransformer a = RqTransformer.initialize(published8(), Device.cpu(), 2)) {
+            a.save(good);
+            batch = TestModelsAccess.randomBatch(a.layout(), 1, 10, 1);
+            reference = embed(a, batch);
+        }
+        // Whitespace around the version is accepted, as hypnos-embed's bundle reader does.
+        Path padded = dir.resolve("padded.safetensors");
+        SafetensorsWriter w = copy(good, n -> true, null, null);
+        w.metadata("format_version", " 1\n");
+        w.write(padded);
+        try (SafetensorsFile st = SafetensorsFile.open(padded)) {
+            assertEquals(" 1\n", st.metadata().get("format_version"));
+        }
+        try (RqTransformer b = RqTransformer.load(padded, Device.cpu())) {
+            assertArrayEquals(reference, embed(b, batch), 0f);
+        }
+        Path two = dir.resolve("v2.safetensors");
+        copy(good, n -> true, null, null).metadata("format_version", " 2 ").write(two);
+        HypnosFormatException v = assertThrows(HypnosFormatException.class, () -> RqTransformer.load(two, Device.cpu()));
+        assertEquals("__metadata__.format_version", v.field());
+        assertEquals(" 2 ", v.value());
+
+        // F64 is not one of the dtypes the layout allows (F32, F16, BF16), though it is floating point.
+        String weight = "model/temporal_transformer.temporal_layers.0.q_proj.weight";
+        Path f64 = dir.resolve("f64.safetensors");
+        try (SafetensorsFile st = SafetensorsFile.open(good)) {
+            float[] f = st.floats(weight);
+            double[] d = new double[f.length];
+            for (int i = 0; i < f.length; i++) {
+                d[i] = f[i];
+            }
+            copy(good, n -> !n.equals(weight), null, null).add(weight, SafetensorsDtype.F64, st.info(weight).shape(), d)
+                    .write(f64);
+        }
+        HypnosFormatException e = assertThrows(HypnosFormatException.class, () -> RqTransformer.load(f64, Device.cpu()));
+        assertEquals(weight, e.field());
+        assertTrue(e.getMessage().contains("F64 [32, 32]") && e.getMessage().contains("expected dtype F32, F16 or BF16"),
+                e.getMessage());
+    }
+
+    /** A copy of a bundle whose config JSON {@code edit} has changed. */
+    private Path withConfig(Path src, String name, java.util.function.Consumer<ObjectNode> edit) throws IOException {
+        Path out = dir.resolve(name.replaceAll("[^A-Za-z0-9_-]", "_") + ".safetensors");
+        SafetensorsWriter w = copy(src, n -> true, null, null);
+        try (SafetensorsFile st = SafetensorsFile.open(src)) {
+            ObjectNode root = (ObjectNode) new ObjectMapper().readTree(st.metadata().get("config"));
+            edit.accept(root);
+            w.metadata("config", root.toString());
+        }
+        w.write(out);
+        return out;
     }
 
     /** A copy of a bundle without the tensors {@code keep} rejects; {@code changed} gets a new shape or I64. */
