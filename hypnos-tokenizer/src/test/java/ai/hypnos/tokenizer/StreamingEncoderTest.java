@@ -16,8 +16,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Streaming tokens equal batch tokens exactly, whatever the block sizes, and come out as soon as
- * their samples are in; the batch encoder agrees with {@code encodeBatch} and with the
- * reference's unchunked encoder.
+ * their samples are in; the batch encoder agrees with {@code encodeBatch} and, up to rare
+ * near-ties, with the reference's unchunked encoder.
  */
 class StreamingEncoderTest {
 
@@ -43,11 +43,10 @@ class StreamingEncoderTest {
             // The attention caches carried between chunks give what one whole pass attends to.
             try (NDManager m = NDManager.newBaseManager()) {
                 long[] whole = tok.encodeWhole(HostData.floats(m, signal, new Shape(1, 1, signal.length))).toLongArray();
-                for (int t = 0; t < batch.length; t++) {
-                    for (int k = 0; k < batch[t].length; k++) {
-                        assertEquals(whole[t * batch[t].length + k], batch[t][k], "token [" + t + "][" + k + "] chunked vs unchunked");
-                    }
-                }
+                assertNearlyEqual(whole, batch, "chunked vs unchunked");
+                // What the tolerance must still catch: chunks that lose their carried state.
+                int lost = differing(whole, encodeChunksAlone(tok, signal));
+                assertTrue(lost > 10 * allowed(batch), "a chunker without carried state differs in " + lost + " codes");
             }
         }
     }
@@ -62,13 +61,54 @@ class StreamingEncoderTest {
                 int[][] chunked = tok.encode(signal);
                 long[] whole = tok.encodeWhole(HostData.floats(m, signal, new Shape(1, 1, signal.length))).toLongArray();
                 assertEquals(40, chunked.length);
-                for (int t = 0; t < chunked.length; t++) {
-                    for (int k = 0; k < chunked[t].length; k++) {
-                        assertEquals(whole[t * chunked[t].length + k], chunked[t][k], "window " + window + " token [" + t + "][" + k + "]");
-                    }
-                }
+                assertNearlyEqual(whole, chunked, "window " + window + " chunked vs unchunked");
             }
         }
+    }
+
+    /**
+     * Chunked tokens against one whole pass ({@code whole}, row-major {@code [T, K]}). Both run
+     * the same maths on tensors of other shapes, so another CPU or BLAS may sum in another order
+     * and flip a code whose two nearest centroids lie within rounding of each other. Such
+     * near-ties are rare and isolated: at most 0.5 % of the codes (at least one) may differ. A
+     * real causality or chunking bug (state lost or misplaced at a chunk boundary, a future
+     * sample read) perturbs the latents of whole frames at every boundary, at every level, and
+     * changes far more codes than that (see {@link #encodeChunksAlone}).
+     */
+    private static void assertNearlyEqual(long[] whole, int[][] chunked, String what) {
+        assertEquals(whole.length, (long) chunked.length * chunked[0].length, what + ": token count");
+        int d = differing(whole, chunked);
+        assertTrue(d <= allowed(chunked), what + ": " + d + " of " + whole.length + " codes differ, at most "
+                + allowed(chunked) + " near-ties allowed");
+    }
+
+    private static int allowed(int[][] tokens) {
+        return Math.max(1, tokens.length * tokens[0].length / 200);
+    }
+
+    private static int differing(long[] whole, int[][] chunked) {
+        int k = chunked[0].length;
+        int d = 0;
+        for (int t = 0; t < chunked.length; t++) {
+            for (int j = 0; j < k; j++) {
+                d += whole[t * k + j] != chunked[t][j] ? 1 : 0;
+            }
+        }
+        return d;
+    }
+
+    /**
+     * The tokens a broken chunker would give, one that loses every layer's carried state between
+     * chunks: each chunk's samples encoded on their own, as if the signal started there.
+     */
+    private static int[][] encodeChunksAlone(SignalTokenizer tok, float[] signal) {
+        int piece = tok.chunkTokens() * tok.hopLength();
+        List<int[]> out = new ArrayList<>();
+        for (int start = 0; start < signal.length; start += piece) {
+            float[] part = java.util.Arrays.copyOfRange(signal, start, Math.min(signal.length, start + piece));
+            out.addAll(List.of(tok.encode(part)));
+        }
+        return out.toArray(int[][]::new);
     }
 
     private static void assertStreamMatches(SignalTokenizer tok, float[] signal, int[][] batch, Random r, int maxBlock) {
@@ -120,16 +160,10 @@ class StreamingEncoderTest {
             }
             assertTrue(same >= 798, "same codes " + same + "/800");
             // The reference's whole-signal encoder (one pass, no chunks, no carried state) gives
-            // the same tokens. Its convs see other lengths than the chunks', so libtorch may round
-            // a sum differently and flip a near-tie; on this model and signal none flips (0 of
-            // 400 codes differ), so any difference here is a real disagreement.
+            // the same tokens, up to the near-ties assertNearlyEqual allows.
             long[] whole = tok.encodeWhole(HostData.floats(m, a, new Shape(1, 1, a.length))).toLongArray();
             assertEquals(400, whole.length);
-            for (int t = 0; t < 100; t++) {
-                for (int k = 0; k < 4; k++) {
-                    assertEquals(whole[t * 4 + k], ea[t][k], "token [" + t + "][" + k + "] chunked vs unchunked");
-                }
-            }
+            assertNearlyEqual(whole, ea, "chunked vs unchunked");
         }
     }
 }

@@ -22,14 +22,24 @@ public final class TrainingOutput {
         this.layout = layout;
     }
 
-    /** Scalar loss: mean over levels, then (weighted) mean over modalities present in the batch. */
+    /**
+     * Scalar loss: per modality the mean over its levels and present positions, then the
+     * (weighted) mean over modalities present in the batch. From a forward of one share of a
+     * larger batch ({@link RqTransformer#trainingForward(TokenBatch,
+     * ai.hypnos.transformer.masking.ModalityMasks,
+     * ai.hypnos.transformer.nn.DepthTransformer.LossNormalizer, ai.djl.ndarray.NDManager)}) it is
+     * normalised by the whole batch's counts instead: this share's part of the batch loss, which
+     * the shares' losses sum to (not a mean over this share's modalities).
+     */
     public NDArray loss() {
         return loss;
     }
 
     /**
-     * {@code [M, maxK]} mean cross-entropy (nats) per modality and level over the present samples;
-     * NaN for a modality absent from the whole batch and for levels beyond a modality's K.
+     * {@code [M, maxK]} mean cross-entropy (nats) per modality and level over the present samples
+     * of the batch this forward saw (for a share of a larger batch, that share's own means, not
+     * normalised by the whole batch as {@link #loss()} is); NaN for a modality absent from it
+     * (from the share, for a share) and for levels beyond a modality's K.
      */
     public NDArray levelLosses() {
         return levelLosses;
@@ -56,7 +66,10 @@ public final class TrainingOutput {
         return out;
     }
 
-    /** Per-modality loss (mean over its levels); NaN for a modality absent from the batch. */
+    /**
+     * Per-modality loss (mean over its levels); NaN for a modality absent from the batch this
+     * forward saw (from the share, for a share of a larger batch).
+     */
     public float[] perModalityLoss() {
         float[][] levels = perLevelLoss();
         float[] out = new float[levels.length];

@@ -103,6 +103,7 @@ class TransformerConfigTest {
         assertEquals(16, l.columnOffset(2));
         assertEquals(5 * 8 * 2048, l.tableRows());
     }
+
     @Test
     void sizesAreBoundedWithMessagesNamingTheKey() {
         var mods = TestModels.fourModalities();

@@ -229,28 +229,43 @@ final class CohortEmbedding {
 
     /**
      * {@code <file name without extension>.npz}; where two recordings share that name, their
-     * relative paths with {@code /} → {@code _} instead, kept unique within the cohort.
+     * relative paths with {@code /} → {@code _} instead, kept unique within the cohort. A
+     * recording whose file name is unique always gets {@code <stem>.npz}, since that is the name
+     * hypnos probe pairs with it: those names are reserved before any clashing recording is named
+     * (else {@code a/n1.edf}, sorted first, would take {@code a_n1.npz} from {@code a_n1.edf}).
      */
     static List<Path> outputNames(List<Path> recordings, Path root, Path outDir) {
         Map<String, Long> stems = recordings.stream()
                 .collect(Collectors.groupingBy(r -> stem(r.getFileName().toString()), Collectors.counting()));
         Path base = root.toAbsolutePath().normalize();
         Set<String> used = new HashSet<>();
-        List<Path> out = new ArrayList<>();
-        for (Path r : recordings) {
-            String stem = stem(r.getFileName().toString());
-            if (stems.get(stem) > 1) {
-                Path abs = r.toAbsolutePath().normalize();
-                Path rel = abs.startsWith(base) ? base.relativize(abs) : abs.getFileName();
-                stem = stem(rel.toString().replace('/', '_').replace('\\', '_'));
-                LOG.warn("{}: another recording of the cohort has the same file name, so its output is {}.npz; "
-                        + "hypnos probe looks for <file name>.npz and will not find it", r, stem);
+        String[] names = new String[recordings.size()];
+        for (int i = 0; i < names.length; i++) {
+            String stem = stem(recordings.get(i).getFileName().toString());
+            if (stems.get(stem) == 1) {
+                names[i] = stem + ".npz";
+                used.add(names[i]);
             }
+        }
+        for (int i = 0; i < names.length; i++) {
+            if (names[i] != null) {
+                continue;
+            }
+            Path r = recordings.get(i);
+            Path abs = r.toAbsolutePath().normalize();
+            Path rel = abs.startsWith(base) ? base.relativize(abs) : abs.getFileName();
+            String stem = stem(rel.toString().replace('/', '_').replace('\\', '_'));
             String candidate = stem + ".npz";
             for (int k = 2; !used.add(candidate); k++) {
                 candidate = stem + "-" + k + ".npz";
             }
-            out.add(outDir.resolve(candidate));
+            names[i] = candidate;
+            LOG.warn("{}: another recording of the cohort has the same file name, so its output is {}; "
+                    + "hypnos probe looks for <file name>.npz and will not find it", r, candidate);
+        }
+        List<Path> out = new ArrayList<>();
+        for (String n : names) {
+            out.add(outDir.resolve(n));
         }
         return out;
     }

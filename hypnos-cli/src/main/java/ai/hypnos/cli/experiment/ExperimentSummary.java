@@ -269,6 +269,8 @@ final class ExperimentSummary {
             num(n, "upper", c.upper());
             num(n, "level", c.level());
             n.put("resamples", c.resamples());
+            // Which bootstrap it was (whole subjects, or windows): report.md says so, and so must the JSON.
+            n.put("by_subject", c.bySubject());
         }
         return n;
     }

@@ -116,7 +116,6 @@ public final class TokenizeCommand implements Callable<Integer> {
         return strict && !summary.failures().isEmpty() ? 3 : 0;
     }
 
-    /** {@code LABEL=MODALITY} pairs. */
     /**
      * The Spark job's arguments: every option that changes the shards goes along, so a run on
      * Spark builds what the local run would. {@code --threads} does not apply there (Spark's
@@ -141,6 +140,7 @@ public final class TokenizeCommand implements Callable<Integer> {
         return args;
     }
 
+    /** {@code LABEL=MODALITY} pairs. */
     static Map<String, String> parseAliases(List<String> aliases) {
         Map<String, String> out = new LinkedHashMap<>();
         for (String a : aliases) {

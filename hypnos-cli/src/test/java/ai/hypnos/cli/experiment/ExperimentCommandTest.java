@@ -58,6 +58,8 @@ class ExperimentCommandTest {
             assertTrue(f1 >= 0 && f1 <= 1, row.toString());
             JsonNode ci = row.get("kappa_ci_seed0");
             assertTrue(ci.get("lower").asDouble() <= ci.get("upper").asDouble(), row.toString());
+            // Staging CIs resample whole subjects, and the JSON says so (not only report.md).
+            assertTrue(ci.path("by_subject").isBoolean() && ci.get("by_subject").asBoolean(), row.toString());
             rows++;
         }
         assertEquals(Set.of("crp/linear", "crp/mlp", "nomask/linear", "nomask/mlp", "bandpower/linear", "bandpower/mlp", "cnn"),

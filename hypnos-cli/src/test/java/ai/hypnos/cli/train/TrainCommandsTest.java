@@ -20,8 +20,8 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import picocli.CommandLine;
 import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 
 /**
  * {@code hypnos tokenize} → {@code hypnos pretrain} → {@code hypnos embed --model} on a tiny

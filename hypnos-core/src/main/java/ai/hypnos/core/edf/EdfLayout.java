@@ -137,7 +137,13 @@ final class EdfLayout {
         double hi = format.digitalCeiling();
         double[] given = o.physicalRanges().get(s.label());
         if (given != null) {
-            return new double[] {parsed(EdfFields.bound(given[0], false, 8)), parsed(EdfFields.bound(given[1], true, 8)), lo, hi};
+            try {
+                return new double[] {parsed(EdfFields.bound(given[0], false, 8)), parsed(EdfFields.bound(given[1], true, 8)), lo, hi};
+            } catch (IllegalArgumentException bad) {
+                // EdfFields names the value only; with many signals the user needs to know which range.
+                throw new IllegalArgumentException("physical range of signal '" + s.label() + "' given in the options, "
+                        + given[0] + " to " + given[1] + ": " + bad.getMessage(), bad);
+            }
         }
         double[] extremes = extremes(rec, i);
         if (sourceRangeUsable(s, format, extremes)) {

@@ -83,7 +83,6 @@ public final class AtomicFile implements Closeable {
             throw new IllegalStateException("already committed or aborted: " + target);
         }
         done = true;
-        boolean ok = false;
         try {
             channel.force(true);
             channel.close();
@@ -92,13 +91,17 @@ public final class AtomicFile implements Closeable {
             } catch (AtomicMoveNotSupportedException e) {
                 Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
             }
-            ok = true;
-        } finally {
+        } catch (IOException | RuntimeException | Error e) {
             // Also when force() fails (a full or failing disk): close() will not do it, since
-            // the file counts as done, and an open channel would leak its file descriptor.
-            if (!ok) {
+            // the file counts as done, and an open channel would leak its file descriptor. A
+            // failing clean-up is added to the original failure, which says why the write failed,
+            // rather than replacing it.
+            try {
                 discard();
+            } catch (IOException | RuntimeException cleanup) {
+                e.addSuppressed(cleanup);
             }
+            throw e;
         }
     }
 

@@ -7,8 +7,12 @@ import java.nio.ByteBuffer;
 import java.nio.channels.ClosedByInterruptException;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
+import java.util.Objects;
 
 /**
  * Positioned reads of one file, shared by any number of threads, that survive an interrupt.
@@ -20,24 +24,39 @@ import java.nio.file.StandardOpenOption;
  * {@link InterruptedIOException} naming the file (the thread's interrupt status stays set), and
  * the next read, in any thread, opens the file again and carries on. Only {@link #close()} ends
  * the reads for good.
+ *
+ * <p>Reopening goes by path, so it checks that the path still names the file first opened: same
+ * size, same last-modified time and, where the file system has one, same file key (device and
+ * inode on POSIX). A file replaced meanwhile, e.g. a new weights revision renamed over the old
+ * one, is refused even when its size is the same, rather than read as if it were the old one.
  */
 public final class SharedReadChannel implements Closeable {
     private final Path file;
     private final long size;
+    /** The file's identity when opened (null where the file system has none). */
+    private final Object fileKey;
+    private final FileTime modified;
     private volatile FileChannel channel;
     private volatile boolean closed;
+    /** How many times the channel was replaced (read by tests, to see that the path ran). */
+    private int reopens;
 
-    private SharedReadChannel(Path file, FileChannel channel, long size) {
+    private SharedReadChannel(Path file, FileChannel channel, long size, Object fileKey, FileTime modified) {
         this.file = file;
         this.channel = channel;
         this.size = size;
+        this.fileKey = fileKey;
+        this.modified = modified;
     }
 
     /** Opens {@code file} for reading. */
     public static SharedReadChannel open(Path file) throws IOException {
         FileChannel ch = FileChannel.open(file, StandardOpenOption.READ);
         try {
-            return new SharedReadChannel(file, ch, ch.size());
+            // Read by path just after the open: a replacement in between is a race no reader of
+            // a path can rule out, but one after this is caught at a reopen.
+            BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class);
+            return new SharedReadChannel(file, ch, ch.size(), a.fileKey(), a.lastModifiedTime());
         } catch (IOException | RuntimeException e) {
             ch.close();
             throw e;
@@ -106,21 +125,34 @@ public final class SharedReadChannel implements Closeable {
             return;
         }
         FileChannel fresh = FileChannel.open(file, StandardOpenOption.READ);
-        long now;
+        String changed;
         try {
-            now = fresh.size();
+            long now = fresh.size();
+            BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class);
+            changed = now != size ? "it now has " + now + " bytes, not " + size
+                    : fileKey != null && !Objects.equals(fileKey, a.fileKey())
+                            ? "it is another file now (file key " + a.fileKey() + ", not " + fileKey + ")"
+                    : !modified.equals(a.lastModifiedTime())
+                            ? "it was modified at " + a.lastModifiedTime() + ", after it was opened (" + modified + ")"
+                    : null;
         } catch (IOException | RuntimeException e) {
             fresh.close();
             throw e;
         }
-        if (now != size) {
-            // Not the file that was opened (replaced or cut since): its bytes would not match
-            // the header already parsed.
+        if (changed != null) {
+            // Not the file that was opened (replaced, cut or rewritten since): its bytes would
+            // not match the header already parsed.
             fresh.close();
-            throw new IOException(file + ": reopened after an interrupt, but it now has " + now
-                    + " bytes, not " + size + " (changed since it was opened)");
+            throw new IOException(file + ": reopened after an interrupt, but " + changed
+                    + "; it changed since it was opened");
         }
         channel = fresh;
+        reopens++;
+    }
+
+    /** How many times an interrupt made this channel reopen the file. */
+    synchronized int reopens() {
+        return reopens;
     }
 
     /** Ends the reads; later ones throw {@link ClosedChannelException}. Safe to call twice. */

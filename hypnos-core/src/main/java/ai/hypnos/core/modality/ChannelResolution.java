@@ -28,6 +28,15 @@ public final class ChannelResolution {
      */
     static final double MAX_TIMELINE_SECONDS = 7 * 24 * 3600.0;
 
+    /**
+     * Most seconds of gaps a discontinuous recording may have in all: a day. The week above
+     * bounds the time line, not memory: a week at 256 Hz is 155 million samples, 1.2 GB per
+     * array, and a referenced channel needs several. Real EDF+D gaps (a paused night, electrode
+     * checks) are minutes to hours, so a time line longer than the stored data plus a day is a
+     * corrupt onset, refused before anything is allocated.
+     */
+    static final double MAX_GAP_SECONDS = 24 * 3600.0;
+
     private final Recording recording;
     private final Map<Modality, ResolvedChannel> channels;
     private final ResolutionReport report;
@@ -79,7 +88,8 @@ public final class ChannelResolution {
      *
      * @throws IllegalArgumentException if the modality is absent (see {@link #report()} for why)
      * @throws HypnosFormatException    if a segment of a discontinuous recording ends more than
-     *                                  7 days after the start (naming the segment's first record)
+     *                                  7 days after the start, or the gaps before it add up to
+     *                                  more than 24 h (naming the segment's first record)
      */
     public double[] read(Modality m) throws IOException {
         ResolvedChannel c = require(m);
@@ -109,6 +119,7 @@ public final class ChannelResolution {
         if (segments.size() <= 1) {
             return recording.read(signal);
         }
+        double stored = 0; // seconds of data in the segments before s
         for (Segment s : segments) {
             if (!(s.end() <= MAX_TIMELINE_SECONDS)) {
                 throw new HypnosFormatException(recording.source(), "onset of data record " + s.firstRecord(), s.onset() + " s",
@@ -116,6 +127,16 @@ public final class ChannelResolution {
                                 + " the start, more than 7 days: its gaps would become an absurdly long signal"
                                 + " (corrupt time-keeping TAL?)", s.end()));
             }
+            // Everything before s's onset that is not data before it is gap (overlaps only lower it).
+            double gaps = s.onset() - stored;
+            if (!(gaps <= MAX_GAP_SECONDS)) {
+                throw new HypnosFormatException(recording.source(), "onset of data record " + s.firstRecord(), s.onset() + " s",
+                        String.format(Locale.ROOT, "the discontinuous recording's gaps up to the segment starting there"
+                                + " add up to %.0f s (%.0f s of data before it), more than 24 h: they would become"
+                                + " NaN samples taking far more memory than the data (corrupt time-keeping TAL?)",
+                                gaps, stored));
+            }
+            stored += s.duration();
         }
         Segment last = segments.get(segments.size() - 1);
         long total = Math.round(last.end() * fs);
@@ -124,7 +145,7 @@ public final class ChannelResolution {
                     last.onset() + " s", "with its gaps the signal at " + fs + " Hz would have " + total
                             + " samples, more than one Java array holds");
         }
-        double[] stored = recording.read(signal); // only now: an absurd time line is refused unread
+        double[] data = recording.read(signal); // only now: an absurd time line is refused unread
         double[] out = new double[(int) total];
         Arrays.fill(out, Double.NaN);
         long used = 0;  // stored samples placed so far
@@ -133,9 +154,9 @@ public final class ChannelResolution {
             long n = Math.round(s.duration() * fs);
             // Rounding the onset to a sample may not move a segment back over the previous one.
             int at = (int) Math.max(filled, Math.round(s.onset() * fs));
-            int count = (int) Math.max(0, Math.min(n, Math.min(stored.length - used, out.length - at)));
+            int count = (int) Math.max(0, Math.min(n, Math.min(data.length - used, out.length - at)));
             if (count > 0) {
-                System.arraycopy(stored, (int) used, out, at, count);
+                System.arraycopy(data, (int) used, out, at, count);
             }
             used += n;
             filled = at + count;

@@ -280,6 +280,22 @@ class EdfRoundTripTest {
         }
     }
 
+    @Test
+    void badRangesInTheOptionsNameTheSignal(@TempDir Path dir) {
+        // ±Infinity never gets into the options: refused where it is given, naming the label.
+        IllegalArgumentException inf = assertThrows(IllegalArgumentException.class,
+                () -> new EdfWriter.Options().physicalRange("EEG C3", Double.NEGATIVE_INFINITY, 1));
+        assertTrue(inf.getMessage().contains("'EEG C3'"), inf.getMessage());
+        // Finite but wider than EDF's 8-character fields: refused at the write, naming the signal.
+        Recording src = InMemoryRecording.builder().signal("EEG C3", "uV", 100, new double[200])
+                .signal("ECG", "mV", 100, new double[200]).build();
+        Path p = dir.resolve("wide.edf");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> EdfWriter.write(p, src, new EdfWriter.Options().physicalRange("ECG", -1e300, 1)));
+        assertTrue(e.getMessage().contains("signal 'ECG'") && e.getMessage().contains("1.0E300"), e.getMessage());
+        assertTrue(Files.notExists(p));
+    }
+
     /** Checks every sample against the quantiser's prediction and the half-step error bound. */
     static void assertQuantisedCopy(Recording src, EdfRecording rec) throws IOException {
         assertEquals(src.signals().size(), rec.signals().size());

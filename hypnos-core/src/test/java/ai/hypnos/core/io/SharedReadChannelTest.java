@@ -5,14 +5,20 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.io.InterruptedIOException;
+import java.lang.reflect.Field;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -123,7 +129,13 @@ class SharedReadChannelTest {
             readers.forEach(Thread::start);
             victim.start();
             started.await();
-            for (int i = 0; i < 300; i++) {
+            // An interrupt closes the channel only if it lands while the victim is inside
+            // FileChannel.read, which is a matter of timing: keep interrupting (at least 300
+            // times) until one did and the channel was reopened, with a bound that a slow
+            // machine cannot reach by chance.
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            for (int i = 0; (i < 300 || ch.reopens() == 0) && System.nanoTime() < deadline
+                    && failure.get() == null; i++) {
                 victim.interrupt();
                 Thread.sleep(1);
             }
@@ -134,7 +146,67 @@ class SharedReadChannelTest {
             victim.join();
             assertNull(failure.get(), () -> "a reader failed: " + failure.get());
             assertTrue(victimInterrupts.get() > 0);
+            assertTrue(ch.reopens() > 0, "no interrupt closed the channel mid-read in 60 s, so the reopen was not tested");
             assertArrayEquals(slice(all, 5, 70_000), read(ch, 5, 70_000));
+        }
+    }
+
+    /**
+     * Closes the channel as another thread's interrupt mid-read would (the JDK closes it for
+     * every thread): done directly, since where an interrupt lands is a matter of timing.
+     */
+    private static void closeAsAnInterruptWould(SharedReadChannel ch) throws Exception {
+        Field f = SharedReadChannel.class.getDeclaredField("channel");
+        f.setAccessible(true);
+        ((FileChannel) f.get(ch)).close();
+    }
+
+    @Test
+    void theSameFileIsReopenedAfterAnInterrupt() throws Exception {
+        Path p = file();
+        byte[] all = Files.readAllBytes(p);
+        try (SharedReadChannel ch = SharedReadChannel.open(p)) {
+            closeAsAnInterruptWould(ch);
+            assertArrayEquals(slice(all, 10, 100), read(ch, 10, 100));
+            assertEquals(1, ch.reopens());
+        }
+    }
+
+    @Test
+    void aSameSizeFileRenamedOverItIsNotReadAfterAnInterrupt() throws Exception {
+        Path p = file();
+        try (SharedReadChannel ch = SharedReadChannel.open(p)) {
+            // A new revision of the same size, renamed over the file as a download would do it.
+            byte[] next = new byte[SIZE];
+            new Random(2).nextBytes(next);
+            Path fresh = Files.write(dir.resolve("next.bin"), next);
+            // Even the time is the same where a file key can tell the two apart (POSIX inodes).
+            boolean keyed = Files.readAttributes(p, BasicFileAttributes.class).fileKey() != null;
+            FileTime was = Files.getLastModifiedTime(p);
+            Files.setLastModifiedTime(fresh, keyed ? was : FileTime.fromMillis(was.toMillis() + 10_000));
+            Files.move(fresh, p, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            closeAsAnInterruptWould(ch);
+            IOException e = assertThrows(IOException.class, () -> read(ch, 0, 100));
+            assertTrue(e.getMessage().contains(p.toString()) && e.getMessage().contains("changed since it was opened"),
+                    e.getMessage());
+            assertTrue(e.getMessage().contains(keyed ? "another file" : "modified at"), e.getMessage());
+            assertEquals(0, ch.reopens());
+        }
+    }
+
+    @Test
+    void aSameSizeRewriteInPlaceIsNotReadAfterAnInterrupt() throws Exception {
+        Path p = file();
+        try (SharedReadChannel ch = SharedReadChannel.open(p)) {
+            byte[] next = new byte[SIZE];
+            new Random(3).nextBytes(next);
+            FileTime before = Files.getLastModifiedTime(p);
+            Files.write(p, next); // the same inode, the same size
+            // File systems with coarse timestamps may not have moved the time: move it for sure.
+            Files.setLastModifiedTime(p, FileTime.fromMillis(before.toMillis() + 10_000));
+            closeAsAnInterruptWould(ch);
+            IOException e = assertThrows(IOException.class, () -> read(ch, 0, 100));
+            assertTrue(e.getMessage().contains(p.toString()) && e.getMessage().contains("modified at"), e.getMessage());
         }
     }
 

@@ -120,6 +120,32 @@ class DiscontinuousResolutionTest {
     }
 
     @Test
+    void gapsAddingUpToMoreThanADayAreRefusedWithinTheWeek() {
+        // Each gap under a day and the time line well within the week, but 27.8 h of gaps in
+        // all: at 256 Hz that would already be a 200 MB array of NaN per channel.
+        Path source = Path.of("night-with-a-bad-onset.edf");
+        Recording rec = withSegments(InMemoryRecording.builder().source(source)
+                .signal("ECG", "mV", 100, new double[600]).build(),
+                List.of(new Segment(0, 2, 0, 2), new Segment(50_000, 2, 2, 2), new Segment(100_000, 2, 4, 2)));
+        ChannelResolution res = ChannelResolver.defaults().resolve(rec);
+        HypnosFormatException e = assertThrows(HypnosFormatException.class, () -> res.read(Modality.ECG));
+        assertEquals(source, e.file());
+        assertEquals("onset of data record 4", e.field(), "the segment at which the gaps pass a day");
+        assertTrue(e.getMessage().contains("24 h") && e.getMessage().contains("99996 s"), e.getMessage());
+    }
+
+    @Test
+    void gapsOfJustUnderADayAreKept() throws IOException {
+        // 86,000 s of gaps (a day is 86,400): still read, the gap NaN.
+        Recording rec = withSegments(InMemoryRecording.builder().signal("ECG", "mV", 100, ramp(400, 1)).build(),
+                List.of(new Segment(0, 2, 0, 2), new Segment(86_002, 2, 2, 2)));
+        double[] x = ChannelResolver.defaults().resolve(rec).read(Modality.ECG);
+        assertEquals(8_600_400, x.length);
+        assertTrue(Double.isNaN(x[200]) && Double.isNaN(x[8_600_199]));
+        assertEquals(ramp(400, 1)[200], x[8_600_200], 0.0);
+    }
+
+    @Test
     void continuousRecordingsAreReadAsStored() throws IOException {
         double[] ecg = ramp(300, 0.5);
         Recording rec = InMemoryRecording.builder().signal("ECG", "mV", 100, ecg).build();

@@ -1,12 +1,15 @@
 package ai.hypnos.embed.hub;
 
+import ai.hypnos.core.io.AtomicFile;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.net.HttpURLConnection;
+import java.net.SocketTimeoutException;
 import java.net.URI;
+import java.nio.channels.ClosedByInterruptException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
@@ -192,11 +195,28 @@ final class HttpDownloader {
                 throw new IOException("connection closed after " + Files.size(part) + " of " + size + " bytes");
             } catch (HttpStatusException e) {
                 throw e;
+            } catch (ClosedByInterruptException e) {
+                // The .part's channel saw this thread's interrupt: a cancel, not a network failure.
+                Thread.currentThread().interrupt();
+                InterruptedIOException stop = new InterruptedIOException(name + ": download interrupted at "
+                        + (Files.exists(part) ? Files.size(part) : 0) + " bytes, kept in " + part);
+                stop.initCause(e);
+                throw stop;
+            } catch (InterruptedIOException e) {
+                if (!(e instanceof SocketTimeoutException)) {
+                    // The caller cancelled (an interrupt): stop now, the .part stays for the next
+                    // run. Only a read timeout, its subclass, is the network's doing and retried.
+                    throw e;
+                }
+                if (attempt >= options.maxAttempts()) {
+                    throw failed(url, part, attempt, e);
+                }
+                LOG.warn("{}: transfer timed out at {} bytes ({}); resuming (attempt {} of {})", name,
+                        Files.exists(part) ? Files.size(part) : 0, e.getMessage(), attempt + 1, options.maxAttempts());
+                pause(attempt);
             } catch (IOException e) {
                 if (attempt >= options.maxAttempts()) {
-                    throw new IOException("download of " + url + " failed after " + attempt + " attempts ("
-                            + e.getMessage() + "); " + (Files.exists(part) ? Files.size(part) : 0)
-                            + " bytes are kept in " + part + " and the next run resumes from there", e);
+                    throw failed(url, part, attempt, e);
                 }
                 LOG.warn("{}: transfer interrupted at {} bytes ({}); resuming (attempt {} of {})", name,
                         Files.exists(part) ? Files.size(part) : 0, e.getMessage(), attempt + 1, options.maxAttempts());
@@ -219,6 +239,12 @@ final class HttpDownloader {
         writeAtomically(sidecar, found + "  " + name + "\n");
         LOG.info("{} downloaded to {} (sha256 {}{})", url, target, found, expected == null ? ", not verified" : ", verified");
         return found;
+    }
+
+    private static IOException failed(URI url, Path part, int attempt, IOException e) throws IOException {
+        return new IOException("download of " + url + " failed after " + attempt + " attempts ("
+                + e.getMessage() + "); " + (Files.exists(part) ? Files.size(part) : 0)
+                + " bytes are kept in " + part + " and the next run resumes from there", e);
     }
 
     /**
@@ -321,14 +347,17 @@ final class HttpDownloader {
             }
             String etag = c.getHeaderField("ETag");
             PartMeta now = meta.withRangeEtag(strong(etag) ? etag : append ? meta.rangeEtag() : null);
-            if (!now.equals(meta)) {
-                now.write(metaFile);
-            }
             long expected = size >= 0 ? size : total;
             long done = append ? have : 0;
             StandardOpenOption mode = append ? StandardOpenOption.APPEND : StandardOpenOption.TRUNCATE_EXISTING;
             try (InputStream in = c.getInputStream();
                     OutputStream out = Files.newOutputStream(part, StandardOpenOption.CREATE, StandardOpenOption.WRITE, mode)) {
+                // Only now, with the old bytes truncated away (a 200 to a resume): a kill between
+                // the two then leaves an empty .part under the old record, never old bytes under
+                // the new ETag, which a later resume would splice onto the new version.
+                if (!now.equals(meta)) {
+                    now.write(metaFile);
+                }
                 byte[] buf = new byte[1 << 20];
                 int n;
                 while ((n = in.read(buf)) >= 0) {
@@ -442,15 +471,24 @@ final class HttpDownloader {
         return null;
     }
 
-    /** Writes a small file through a temporary sibling and an atomic rename. */
+    /**
+     * Writes a small file through a temporary sibling and an atomic rename. Through
+     * {@link AtomicFile}, not {@code Files.createTempFile}: that makes the file owner-only (0600)
+     * and the rename keeps it, so the {@code .sha256}, {@code .part.meta} and
+     * {@code serving.properties} of a cache shared between users would become unreadable to the
+     * others. AtomicFile's temporary file gets the umask's permissions, as a plain write would.
+     */
     static void writeAtomically(Path target, String text) throws IOException {
-        Path tmp = Files.createTempFile(target.toAbsolutePath().getParent(), "." + target.getFileName() + ".", ".tmp");
-        try {
-            Files.writeString(tmp, text, StandardCharsets.UTF_8);
-            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } finally {
-            Files.deleteIfExists(tmp);
+        try (AtomicFile f = AtomicFile.create(target)) {
+            f.stream().write(text.getBytes(StandardCharsets.UTF_8));
+            f.commit();
         }
+    }
+
+    /** Whether a thread waits for the in-JVM download lock of {@code target} (for tests). */
+    static boolean queuedFor(Path target) {
+        ReentrantLock lock = LOCKS.get(target.toAbsolutePath().normalize());
+        return lock != null && lock.hasQueuedThreads();
     }
 
     /** Identity of a file's current version (null when absent), to see whether it changed. */

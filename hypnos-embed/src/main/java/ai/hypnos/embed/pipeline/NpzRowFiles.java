@@ -35,6 +35,11 @@ import org.slf4j.LoggerFactory;
  * ({@code .<target>.<pid>-<random>.rows}) and a new write to the same target first deletes the
  * ones whose owner is gone. Only files of exactly this target are considered, so concurrent
  * writers of other targets in the folder are never touched.
+ *
+ * <p>The check is per host, or more exactly per pid namespace: a pid is looked up among the
+ * processes this JVM can see. A writer of the same target on another machine (a shared network
+ * folder) or in another container with its own pid namespace looks gone from here, and its row
+ * files would be deleted under it; write one target from one host (namespace) at a time.
  */
 final class NpzRowFiles implements ChunkedEmbedder.RowStore, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(NpzRowFiles.class);

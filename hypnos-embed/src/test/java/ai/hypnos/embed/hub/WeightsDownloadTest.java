@@ -323,10 +323,21 @@ class WeightsDownloadTest {
                 }));
             }
             started.await();
-            // The first thread's transfer is held at the CDN while the second reaches the lock.
-            Thread.sleep(500);
-            gate.countDown();
+            // One thread's transfer is held at the CDN; the gate opens only once the other waits
+            // for the target's lock, so that the second really goes through the lock (and not,
+            // arriving late, through the cache check before it).
             Path expected = WeightsCache.location(REPO, options());
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (!HttpDownloader.queuedFor(expected)) {
+                assertTrue(System.nanoTime() < deadline, "no second thread waited for the download lock in 60 s");
+                for (Future<Path> f : results) {
+                    if (f.isDone()) {
+                        f.get(); // a thread failed (or got past the lock): show why
+                    }
+                }
+                Thread.sleep(5);
+            }
+            gate.countDown();
             for (Future<Path> f : results) {
                 assertEquals(expected, f.get(60, TimeUnit.SECONDS));
             }
@@ -339,6 +350,70 @@ class WeightsDownloadTest {
         } finally {
             pool.shutdownNow();
         }
+    }
+
+    @Test
+    void anInterruptStopsTheDownloadAtOnceWithoutRetrying() throws Exception {
+        // The caller's thread is interrupted mid-transfer (from the listener: no timing involved).
+        DownloadListener interrupting = new DownloadListener() {
+            @Override
+            public void started(String name, long resumeAt, long total) {
+            }
+
+            @Override
+            public void progress(long bytes) {
+                Thread.currentThread().interrupt();
+            }
+
+            @Override
+            public void finished() {
+            }
+        };
+        assertTrue(file.length > 1 << 20, "the file is larger than the downloader's 1-MiB read buffer");
+        Path target = WeightsCache.location(REPO, options());
+        Path part = target.resolveSibling("hypnos.safetensors.part");
+        for (int attempts : new int[] {1, 3}) {
+            // Each round from scratch: the interrupt comes after the first read of at most
+            // 1 MiB, so the .part stays short of the file (1.06 MB) and must be resumed below.
+            Files.deleteIfExists(part);
+            ranges.clear();
+            try {
+                IOException e = assertThrows(IOException.class,
+                        () -> WeightsCache.resolve(REPO, options().withListener(interrupting).withMaxAttempts(attempts)));
+                assertEquals(java.io.InterruptedIOException.class, e.getClass(), "rethrown, not wrapped: " + e);
+                assertTrue(e.getMessage().contains("download interrupted"), "not retried: " + e.getMessage());
+                assertTrue(Thread.currentThread().isInterrupted(), "the interrupt status stays set");
+            } finally {
+                Thread.interrupted();
+            }
+            assertEquals(List.of("none"), ranges, "one transfer, no retry");
+            assertFalse(Files.exists(target));
+            assertTrue(Files.exists(part), "kept for the next run");
+            assertTrue(Files.size(part) > 0 && Files.size(part) < file.length, Files.size(part) + " bytes");
+        }
+        // The next call resumes from what the interrupted one kept.
+        ranges.clear();
+        Path p = WeightsCache.resolve(REPO, options());
+        assertArrayEquals(file, Files.readAllBytes(p));
+        assertTrue(ranges.size() == 1 && ranges.get(0).startsWith("bytes=") && !ranges.get(0).equals("bytes=0-"),
+                ranges.toString());
+    }
+
+    @Test
+    void writtenSideFilesHaveThePermissionsOfAPlainWrite() throws Exception {
+        Path p = WeightsCache.resolve(REPO, options());
+        if (!java.nio.file.FileSystems.getDefault().supportedFileAttributeViews().contains("posix")) {
+            return; // no POSIX permissions to compare
+        }
+        Path plain = Files.writeString(dir.resolve("plain.txt"), "x");
+        var expected = Files.getPosixFilePermissions(plain);
+        for (String side : List.of("hypnos.safetensors.sha256", "serving.properties")) {
+            assertEquals(expected, Files.getPosixFilePermissions(p.resolveSibling(side)), side);
+        }
+        Path meta = dir.resolve("x.part.meta");
+        new PartMeta("a".repeat(64), "\"e\"", "\"r\"").write(meta);
+        assertEquals(expected, Files.getPosixFilePermissions(meta));
+        assertEquals(new PartMeta("a".repeat(64), "\"e\"", "\"r\""), PartMeta.read(meta));
     }
 
     @Test

@@ -23,7 +23,8 @@ import java.util.function.ToDoubleFunction;
  * { "title", "dataset", "settings": {...}, "probe", "protocol", "classes": [...],
  *   "overall": { accuracy, balanced_accuracy, cohen_kappa, macro_f1, per_class_f1: {class: f1},
  *                per_class_precision, per_class_recall, support, confusion_matrix: [[...]],
- *                n, cohen_kappa_ci: {lower, upper, level, resamples, valid}, macro_f1_ci,
+ *                n, cohen_kappa_ci: {lower, upper, level, resamples, valid, by_subject},
+ *                macro_f1_ci,
  *                [auroc, auroc_ci, auprc, auprc_ci, positives, negatives] },
  *   "fold_summary": { metric: {mean, std} },
  *   "folds": [ { name, train_subjects, test_subjects, train_rows, test_rows, metrics: {...} } ],
@@ -192,6 +193,8 @@ public final class MetricsJson {
         o.put("level", c.level());
         o.put("resamples", c.resamples());
         o.put("valid", c.valid());
+        // Which bootstrap it was (whole subjects, or rows): report.md says so, and so must the JSON.
+        o.put("by_subject", c.bySubject());
         return o;
     }
 

@@ -1,12 +1,14 @@
 package ai.hypnos.eval.report;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.hypnos.eval.SyntheticFeatures;
 import ai.hypnos.eval.data.LabeledDataset;
 import ai.hypnos.eval.metrics.Bootstrap;
+import ai.hypnos.eval.metrics.ConfidenceInterval;
 import ai.hypnos.eval.probe.ProbeSpec;
 import ai.hypnos.eval.protocol.EvaluationResult;
 import ai.hypnos.eval.protocol.FewShot;
@@ -44,6 +46,11 @@ class ReportWriterTest {
         assertEquals(3, m.get("folds").size());
         assertEquals(r.folds().get(1).metrics().cohenKappa(), m.at("/folds/1/metrics/cohen_kappa").asDouble(), 1e-12);
         assertTrue(m.at("/overall/per_class_f1").has("REM"));
+        // Subjects were resampled (the evaluation's last argument): the JSON says which bootstrap it was.
+        assertTrue(m.at("/overall/cohen_kappa_ci/by_subject").isBoolean(), m.at("/overall/cohen_kappa_ci").toString());
+        assertTrue(m.at("/overall/cohen_kappa_ci/by_subject").asBoolean());
+        assertFalse(MetricsJson.ci(new ConfidenceInterval(0.5, 0.4, 0.6, 0.95, 100, 100, false)).get("by_subject")
+                .asBoolean(true), "a row bootstrap is written as such");
         assertEquals(5, m.at("/overall/confusion_matrix").size());
         assertEquals(6, m.get("per_subject").size());
         List<String> csv = Files.readAllLines(dir.resolve("predictions.csv"));

@@ -285,6 +285,7 @@ class ResidualVectorQuantizerTest {
             assertTrue(varied);
         }
     }
+
     /**
      * A level trained by some rows only changes exactly as a level trained on those rows alone:
      * k-means, usage, dead-code replacement (step 5), EMA and commitment never see the others.

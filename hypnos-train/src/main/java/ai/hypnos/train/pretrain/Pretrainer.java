@@ -78,7 +78,7 @@ public final class Pretrainer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Pretrainer.class);
     /** The trained model with its tokenizers, in the run folder. */
     public static final String BUNDLE_FILE = "model.safetensors";
-    /** {@code summary.json}'s record of the data the run read ({@link ShardSet#identity()}). */
+    /** {@code summary.json}'s record of the data the run read ({@link #shardIdentity(ShardSet, ShardSet)}). */
     private static final String SHARD_SET_KEY = "shard_set_sha256";
 
     /** Called after every step (after logging, validation and checkpointing of that step). */
@@ -104,6 +104,8 @@ public final class Pretrainer implements AutoCloseable {
 
     private final PretrainConfig config;
     private final ShardSet trainShards;
+    /** {@link #shardIdentity(ShardSet, ShardSet)} of the shards this run opened, for its summary. */
+    private final String shardIdentity;
     private final ShardLayout layout;
     private final TransformerConfig modelConfig;
     private final RqTransformer model;
@@ -127,10 +129,11 @@ public final class Pretrainer implements AutoCloseable {
      * @param master the float32 model (initialised or loaded); trained directly in fp32/tf32, the
      *               optimiser's master weights in fp16 (closed with this pretrainer either way)
      */
-    private Pretrainer(PretrainConfig config, ShardSet trainShards, ShardSet valShards, RqTransformer master,
-            Checkpoints checkpoints, Path resumeFrom) throws IOException {
+    private Pretrainer(PretrainConfig config, ShardSet trainShards, ShardSet valShards, String shardIdentity,
+            RqTransformer master, Checkpoints checkpoints, Path resumeFrom) throws IOException {
         this.config = config;
         this.trainShards = trainShards;
+        this.shardIdentity = shardIdentity;
         this.layout = trainShards.layout();
         this.modelConfig = master.config();
         // The optimiser works on packed weights (a few flat tensors): repack the given model once.
@@ -213,8 +216,11 @@ public final class Pretrainer implements AutoCloseable {
             throw new IllegalArgumentException("no finished shards of split '" + config.data().trainSplit() + "' in "
                     + config.shards());
         }
-        ShardSet val = config.eval().windows() > 0
-                ? ShardSet.open(config.shardsPath(), List.of(Split.parse(config.data().valSplit()))) : null;
+        // The validation split is opened even when this run does not validate: the data's identity
+        // covers both splits `data` names, so eval settings (free to change) never change it.
+        ShardSet valSplit = ShardSet.open(config.shardsPath(), List.of(Split.parse(config.data().valSplit())));
+        String identity = shardIdentity(train, valSplit);
+        ShardSet val = config.eval().windows() > 0 ? valSplit : null;
         if (val != null && val.isEmpty()) {
             LOG.warn("no shards of split '{}' in {}: no validation loss will be computed", config.data().valSplit(),
                     config.shards());
@@ -231,7 +237,7 @@ public final class Pretrainer implements AutoCloseable {
             if (latest != null) {
                 LOG.info("resuming from {}", latest);
             }
-            return new Pretrainer(config, train, val, model, checkpoints, latest);
+            return new Pretrainer(config, train, val, identity, model, checkpoints, latest);
         } catch (IOException | RuntimeException e) {
             model.close();
             throw e;
@@ -241,8 +247,9 @@ public final class Pretrainer implements AutoCloseable {
     /**
      * The result of the run in {@code config}'s run folder when that run already finished with
      * the same settings: its {@code config.yaml} agrees on every section that decides the numbers,
-     * it read the same shard data ({@link ShardSet#identity()}: the same tokenizers, recordings and
-     * splits, wherever the shard folder now lies), its {@code summary.json} reports
+     * it read the same shard data ({@link ShardSet#identity(java.util.Collection)} of its training
+     * and validation splits: the same tokenizers, recordings, splits and shard metadata, notch and
+     * channel resolution included, wherever the shard folder now lies), its {@code summary.json} reports
      * {@code optim.steps} steps, and its bundle is there. Empty otherwise. A pipeline uses this to
      * reuse a finished run without its checkpoints, for instance one trained on a GPU server and
      * copied back without them, next to a copy of its shards at another path.
@@ -301,15 +308,22 @@ public final class Pretrainer implements AutoCloseable {
     }
 
     /**
-     * Identity of the shard data a run with {@code config} reads: its training split, and its
-     * validation split when it validates ({@link ShardSet#identity()}).
+     * Identity of the shard data a run with {@code config} reads, as {@link #open} computes it
+     * from the shards it opens: {@link #shardIdentity(ShardSet, ShardSet)}.
      */
     static String shardIdentity(PretrainConfig config) throws IOException {
-        List<Split> splits = new ArrayList<>(List.of(Split.parse(config.data().trainSplit())));
-        if (config.eval().windows() > 0) {
-            splits.add(Split.parse(config.data().valSplit()));
-        }
-        return ShardSet.open(config.shardsPath(), splits).identity();
+        return shardIdentity(ShardSet.open(config.shardsPath(), List.of(Split.parse(config.data().trainSplit()))),
+                ShardSet.open(config.shardsPath(), List.of(Split.parse(config.data().valSplit()))));
+    }
+
+    /**
+     * {@link ShardSet#identity(java.util.Collection)} of the training and the validation split.
+     * The validation split counts whether or not the run validates: both splits are named by
+     * {@code data}, which a reused run must share, while {@code eval} is not compared, so
+     * turning validation on or off must not read as other shards.
+     */
+    private static String shardIdentity(ShardSet train, ShardSet val) {
+        return ShardSet.identity(List.of(train, val));
     }
 
     /** Sections that decide the numbers and differ between two configurations. */
@@ -593,7 +607,7 @@ public final class Pretrainer implements AutoCloseable {
             s.set("unigram_entropy_per_modality", ConfigLoader.JSON.valueToTree(r.unigram().perModality()));
         }
         s.put("bundle", r.bundle() == null ? null : r.bundle().toString());
-        s.put(SHARD_SET_KEY, shardIdentity(config));
+        s.put(SHARD_SET_KEY, shardIdentity);
         writeText(config.runPath().resolve("summary.json"), s.toPrettyString() + "\n");
     }
 

@@ -129,7 +129,7 @@ class PretrainerTest {
     /**
      * A finished run is recognised by the data it read, not by the path of its shard folder: the
      * same shards copied to another folder (another machine) reuse it; a copy that lost a
-     * recording does not.
+     * recording, or whose shard was made with another notch, does not.
      */
     @Test
     void aFinishedRunIsReusedWithItsShardsCopiedElsewhereButNotWithOtherShards() throws IOException {
@@ -154,6 +154,27 @@ class PretrainerTest {
         other.add("shards=" + fewer);
         assertTrue(Pretrainer.finishedRun(config("moved", other.toArray(String[]::new))).isEmpty(),
                 "other training data: not the same run");
+
+        // Validation switched off: eval is not compared, and the data's identity covers the
+        // validation split either way, so this is still the same run.
+        List<String> noEval = new ArrayList<>(moved);
+        noEval.add("eval.windows=0");
+        assertTrue(Pretrainer.finishedRun(config("moved", noEval.toArray(String[]::new))).isPresent(),
+                "eval settings do not change the data");
+
+        // The same recordings, ids, subjects, splits and lengths, but one shard re-tokenized with
+        // a 60 Hz notch: its tokens differ, so the run must not be reused.
+        Path notched = root.resolve("notched/shards");
+        copyTree(shards, notched);
+        Path json = notched.resolve("rec-000.json");
+        String meta = Files.readString(json);
+        String notch60 = meta.replaceFirst("\"notch_hz\" : \\d+", "\"notch_hz\" : 60");
+        assertTrue(!notch60.equals(meta) && notch60.contains("\"notch_hz\" : 60"), "the notch was rewritten: " + meta);
+        Files.writeString(json, notch60);
+        List<String> renotched = new ArrayList<>(List.of(extra));
+        renotched.add("shards=" + notched);
+        assertTrue(Pretrainer.finishedRun(config("moved", renotched.toArray(String[]::new))).isEmpty(),
+                "shards made with another notch: not the same run");
     }
 
     private static void copyTree(Path from, Path to) throws IOException {
