@@ -1,6 +1,7 @@
 package ai.hypnos.core.edf;
 
 import ai.hypnos.core.recording.InMemoryRecording;
+import ai.hypnos.core.testing.InterruptedThread;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -104,19 +105,9 @@ class EdfRandomAccessTest {
         EdfWriter.write(p, EdfTestSupport.mixedRates(20, 3));
         try (EdfRecording rec = EdfReader.open(p)) {
             double[] before = rec.read(0);
-            java.util.concurrent.atomic.AtomicReference<Throwable> seen = new java.util.concurrent.atomic.AtomicReference<>();
-            Thread t = new Thread(() -> {
-                Thread.currentThread().interrupt();
-                try {
-                    rec.read(1);
-                } catch (Throwable e) {
-                    seen.set(e);
-                }
-            });
-            t.start();
-            t.join();
-            assertTrue(seen.get() instanceof java.io.InterruptedIOException, String.valueOf(seen.get()));
-            assertTrue(seen.get().getMessage().contains(p.toString()), seen.get().getMessage());
+            Throwable seen = InterruptedThread.failureOf(() -> rec.read(1));
+            assertTrue(seen instanceof java.io.InterruptedIOException, String.valueOf(seen));
+            assertTrue(seen.getMessage().contains(p.toString()), seen.getMessage());
             assertArrayEquals(before, rec.read(0), "the recording stays readable for every other thread");
         }
     }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.hypnos.core.testing.InterruptedThread;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -60,19 +61,9 @@ class SafetensorsWriterLaterTest {
         Path p = dir.resolve("shared.safetensors");
         new SafetensorsWriter().add("w", SafetensorsDtype.F32, new long[] {1000}, a).write(p);
         try (SafetensorsFile f = SafetensorsFile.open(p)) {
-            java.util.concurrent.atomic.AtomicReference<Throwable> seen = new java.util.concurrent.atomic.AtomicReference<>();
-            Thread t = new Thread(() -> {
-                Thread.currentThread().interrupt();
-                try {
-                    f.floats("w");
-                } catch (Throwable e) {
-                    seen.set(e);
-                }
-            });
-            t.start();
-            t.join();
-            assertTrue(seen.get() instanceof java.io.InterruptedIOException, String.valueOf(seen.get()));
-            assertTrue(seen.get().getMessage().contains(p.toString()), seen.get().getMessage());
+            Throwable seen = InterruptedThread.failureOf(() -> f.floats("w"));
+            assertTrue(seen instanceof java.io.InterruptedIOException, String.valueOf(seen));
+            assertTrue(seen.getMessage().contains(p.toString()), seen.getMessage());
             assertArrayEquals(a, f.floats("w"), "the file stays readable for every other thread");
         }
     }
