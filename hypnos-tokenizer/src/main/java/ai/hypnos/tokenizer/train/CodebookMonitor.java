@@ -40,6 +40,33 @@ public final class CodebookMonitor implements AutoCloseable {
         recorded++;
     }
 
+    /** The window's counts [N, K, V] row-major and how many batches were recorded: what a checkpoint keeps. */
+    public record Snapshot(float[] counts, long recorded) {}
+
+    /** The ring and its position (one device-to-host copy). */
+    public Snapshot snapshot() {
+        return new Snapshot(ring.toFloatArray(), recorded);
+    }
+
+    /**
+     * Puts back a {@link #snapshot()}, so that a resumed run's use and perplexity cover the same
+     * batches as the uninterrupted run's.
+     *
+     * @throws IllegalArgumentException if the counts are not [N, K, V] of this monitor
+     */
+    public void restore(Snapshot s) {
+        long expected = (long) window * levels * size;
+        if (s.counts().length != expected || s.recorded() < 0) {
+            throw new IllegalArgumentException("codebook monitor state of " + s.counts().length + " counts and "
+                    + s.recorded() + " batches; expected " + expected + " counts (" + window + " × " + levels + " × "
+                    + size + ")");
+        }
+        try (NDManager tmp = manager.newSubManager()) {
+            ring.set(new NDIndex(":"), ai.hypnos.nn.HostData.floats(tmp, s.counts(), ring.getShape()));
+        }
+        recorded = s.recorded();
+    }
+
     /** Per-level statistics of the code choices. */
     public record Stats(double[] use, double[] perplexity) {}
 

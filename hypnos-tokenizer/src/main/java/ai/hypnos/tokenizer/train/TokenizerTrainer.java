@@ -113,7 +113,7 @@ public final class TokenizerTrainer implements AutoCloseable {
             long total = totalSteps > 0 ? totalSteps : h.run().totalSteps();
             TokenizerTrainer t = new TokenizerTrainer(tok, h.run().signal(), data, h.run().training(), total);
             t.ownsTokenizer = true;
-            TrainingCheckpoint.restore(f, h, tok, t.optimizer);
+            TrainingCheckpoint.restore(f, h, tok, t.optimizer, t.monitor);
             t.step = h.run().step();
             t.rng.restore(h.run().rngState());
             LOG.info("resumed {} tokenizer at step {} of {} from {}", h.run().signal().key(), t.step, t.totalSteps, checkpoint);
@@ -214,7 +214,7 @@ public final class TokenizerTrainer implements AutoCloseable {
     /** Saves a checkpoint from which {@link #resume} continues exactly. */
     public void saveCheckpoint(Path file) throws IOException {
         TrainingCheckpoint.save(file, tokenizer, optimizer,
-                new TrainingCheckpoint.RunState(step, totalSteps, rng.state(), signal, config));
+                new TrainingCheckpoint.RunState(step, totalSteps, rng.state(), signal, config), monitor.snapshot());
     }
 
     /**

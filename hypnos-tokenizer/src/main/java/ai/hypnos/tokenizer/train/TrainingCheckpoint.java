@@ -45,7 +45,11 @@ public final class TrainingCheckpoint {
     /** The run state stored next to the tensors. */
     public record RunState(long step, long totalSteps, long rngState, SignalType signal, TrainingConfig training) {}
 
-    public static void save(Path file, SignalTokenizer tok, AdamW optimizer, RunState run) throws IOException {
+    /** Tensor of the codebook monitor's window of counts (metrics only; older checkpoints lack it). */
+    static final String MONITOR_COUNTS = "monitor/code_counts";
+
+    public static void save(Path file, SignalTokenizer tok, AdamW optimizer, RunState run, CodebookMonitor.Snapshot monitor)
+            throws IOException {
         String stem = run.signal().key();
         SafetensorsWriter w = new SafetensorsWriter();
         TokenizerWeights.write(tok, w, "tok/" + stem + "/", SafetensorsDtype.F32);
@@ -55,6 +59,10 @@ public final class TrainingCheckpoint {
         for (Map.Entry<String, NDArray> e : optimizer.secondMoments().entrySet()) {
             w.add("optim/v/" + e.getKey(), SafetensorsDtype.F32, e.getValue().getShape().getShape(), e.getValue().toFloatArray());
         }
+        int levels = tok.quantizer().levels().size();
+        int size = tok.config().codebookSize;
+        w.add(MONITOR_COUNTS, SafetensorsDtype.F32, new long[] {monitor.counts().length / ((long) levels * size), levels, size},
+                monitor.counts());
         ObjectNode root = JSON.createObjectNode();
         root.set("tokenizers", JSON.createObjectNode().set(stem, TokenizerBundle.configEntry(tok.config(), stem)));
         ObjectNode training = JSON.createObjectNode();
@@ -64,9 +72,12 @@ public final class TrainingCheckpoint {
         training.put("rng_state", Long.toString(run.rngState()));
         training.put("signal_type", stem);
         ArrayNode countdown = training.putArray("next_unused_check");
+        ArrayNode replaced = training.putArray("dead_codes_replaced");
         for (VectorQuantizer q : tok.quantizer().levels()) {
             countdown.add(q.nextUnusedCheck());
+            replaced.add(q.replacedCount().toFloatArray()[0]);
         }
+        training.put("monitor_recorded", monitor.recorded());
         training.set("training_config", JSON.valueToTree(run.training().toMap()));
         w.metadata("format_version", TokenizerBundle.FORMAT_VERSION);
         w.metadata("config", JSON.writeValueAsString(root));
@@ -75,7 +86,8 @@ public final class TrainingCheckpoint {
     }
 
     /** What {@link #open} reads before any tensor: enough to rebuild the tokenizer and the run. */
-    public record Header(TokenizerConfig tokenizer, RunState run, long optimizerSteps, int[] nextUnusedCheck) {}
+    public record Header(TokenizerConfig tokenizer, RunState run, long optimizerSteps, int[] nextUnusedCheck,
+            float[] deadCodesReplaced, long monitorRecorded) {}
 
     public static Header header(SafetensorsFile f) throws IOException {
         String text = f.metadata().get("training");
@@ -93,16 +105,38 @@ public final class TrainingCheckpoint {
         for (int i = 0; i < countdown.length; i++) {
             countdown[i] = c.get(i).asInt();
         }
-        return new Header(TokenizerBundle.config(f, signal.key()), run, t.path("optimizer_steps").asLong(), countdown);
+        JsonNode r = t.path("dead_codes_replaced");
+        float[] replaced = new float[r.size()];
+        for (int i = 0; i < replaced.length; i++) {
+            replaced[i] = (float) r.get(i).asDouble();
+        }
+        return new Header(TokenizerBundle.config(f, signal.key()), run, t.path("optimizer_steps").asLong(), countdown,
+                replaced, t.path("monitor_recorded").asLong(0));
     }
 
-    /** Restores a tokenizer and optimiser (built from {@link #header}) to the checkpoint's state. */
-    public static void restore(SafetensorsFile f, Header h, SignalTokenizer tok, AdamW optimizer) throws IOException {
+    /**
+     * Restores a tokenizer, optimiser and codebook monitor (built from {@link #header}) to the
+     * checkpoint's state. A checkpoint written before the monitor and the dead-code counts were
+     * saved restores the training state all the same; only those two metrics then start afresh.
+     */
+    public static void restore(SafetensorsFile f, Header h, SignalTokenizer tok, AdamW optimizer, CodebookMonitor monitor)
+            throws IOException {
         String stem = h.run().signal().key();
         TokenizerWeights.load(tok, f, "tok/" + stem + "/");
         List<VectorQuantizer> levels = tok.quantizer().levels();
         for (int i = 0; i < levels.size() && i < h.nextUnusedCheck().length; i++) {
             levels.get(i).setNextUnusedCheck(h.nextUnusedCheck()[i]);
+        }
+        for (int i = 0; i < levels.size() && i < h.deadCodesReplaced().length; i++) {
+            levels.get(i).replacedCount().set(new NDIndex(":"), h.deadCodesReplaced()[i]);
+        }
+        if (f.contains(MONITOR_COUNTS)) {
+            try {
+                monitor.restore(new CodebookMonitor.Snapshot(f.floats(MONITOR_COUNTS), h.monitorRecorded()));
+            } catch (IllegalArgumentException e) {
+                throw new HypnosFormatException(f.file(), MONITOR_COUNTS, java.util.Arrays.toString(f.info(MONITOR_COUNTS).shape()),
+                        e.getMessage());
+            }
         }
         try (NDManager tmp = tok.manager().newSubManager()) {
             restoreMoments(f, "optim/m/", optimizer.firstMoments(), tmp);

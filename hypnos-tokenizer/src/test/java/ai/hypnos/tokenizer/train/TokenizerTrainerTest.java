@@ -71,6 +71,7 @@ class TokenizerTrainerTest {
         Map<String, float[]> straight;
         float[] straightCodes;
         long[] straightUsage;
+        TokenizerTrainer.Metrics straightMetrics;
         try (TokenizerTrainer t = TokenizerTrainer.create(TokenizerPreset.TINY.config(SignalType.EEG), SignalType.EEG, data(), cfg,
                 total, Device.cpu())) {
             for (int i = 0; i < total; i++) {
@@ -79,6 +80,7 @@ class TokenizerTrainerTest {
             straight = snapshot(t);
             straightCodes = t.tokenizer().quantizer().levels().get(1).embedding().toFloatArray();
             straightUsage = t.tokenizer().quantizer().levels().get(0).usageCount().toLongArray();
+            straightMetrics = t.evaluate();
         }
         Path ckpt = dir.resolve("step-6.safetensors");
         try (TokenizerTrainer t = TokenizerTrainer.create(TokenizerPreset.TINY.config(SignalType.EEG), SignalType.EEG, data(), cfg,
@@ -102,6 +104,30 @@ class TokenizerTrainerTest {
             VectorQuantizer level1 = t.tokenizer().quantizer().levels().get(1);
             assertArrayEquals(straightCodes, level1.embedding().toFloatArray(), 0f);
             assertArrayEquals(straightUsage, t.tokenizer().quantizer().levels().get(0).usageCount().toLongArray());
+            // The metrics too: the codebook monitor's window and the dead-code count are in the checkpoint.
+            TokenizerTrainer.Metrics m = t.evaluate();
+            assertEquals(straightMetrics.deadCodesReplaced(), m.deadCodesReplaced());
+            assertArrayEquals(straightMetrics.codebookUse(), m.codebookUse(), 0);
+            assertArrayEquals(straightMetrics.perplexity(), m.perplexity(), 0);
+            assertArrayEquals(straightMetrics.snrDb(), m.snrDb(), 0);
+        }
+    }
+
+    /** The dead-code counts (a metric, not training state) survive a checkpoint too. */
+    @Test
+    void deadCodeCountsComeBackFromACheckpoint() throws IOException {
+        TrainingConfig cfg = TokenizerPreset.TINY.training().withSeed(5);
+        Path ckpt = dir.resolve("counts.safetensors");
+        try (TokenizerTrainer t = TokenizerTrainer.create(TokenizerPreset.TINY.config(SignalType.EEG), SignalType.EEG, data(), cfg,
+                4, Device.cpu())) {
+            t.trainStep();
+            t.tokenizer().quantizer().levels().get(1).replacedCount().set(new ai.djl.ndarray.index.NDIndex(":"), 3f);
+            t.saveCheckpoint(ckpt);
+        }
+        try (TokenizerTrainer t = TokenizerTrainer.resume(ckpt, data(), Device.cpu())) {
+            assertEquals(0f, t.tokenizer().quantizer().levels().get(0).replacedCount().toFloatArray()[0]);
+            assertEquals(3f, t.tokenizer().quantizer().levels().get(1).replacedCount().toFloatArray()[0]);
+            assertEquals(3.0, t.evaluate().deadCodesReplaced());
         }
     }
 
