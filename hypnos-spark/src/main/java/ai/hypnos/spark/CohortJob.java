@@ -139,15 +139,28 @@ final class CohortJob {
         return report;
     }
 
-    /** Creates the output folder and removes the temporary files a killed run left in it. */
-    private static FileSystem prepare(Path out, Configuration conf) throws IOException {
+    /**
+     * How long a temporary output file or unfinished status folder must have been left untouched
+     * before a run removes it. Younger ones may belong to another run writing into the same
+     * {@code --out} right now (a single file is written in seconds, a status table in minutes),
+     * so removing them would break that run.
+     */
+    static final java.time.Duration STALE_AFTER = java.time.Duration.ofHours(1);
+
+    /**
+     * Creates the output folder and removes what interrupted runs left in it: temporary files
+     * and status folders without {@code _SUCCESS}, both only when older than {@link #STALE_AFTER}
+     * (see there; younger leftovers are removed by a later run).
+     */
+    static FileSystem prepare(Path out, Configuration conf) throws IOException {
         FileSystem fs = HadoopOutputs.fileSystem(out, conf);
         fs.mkdirs(out);
-        int stale = HadoopOutputs.removeTemporaryFiles(fs, out);
+        long cutoff = System.currentTimeMillis() - STALE_AFTER.toMillis();
+        int stale = HadoopOutputs.removeTemporaryFiles(fs, out, cutoff);
         if (stale > 0) {
             LOG.info("removed {} partial file(s) left in {} by an interrupted run", stale, out);
         }
-        int tables = StatusTable.removeUnfinished(fs, new Path(out, StatusTable.FOLDER));
+        int tables = StatusTable.removeUnfinished(fs, new Path(out, StatusTable.FOLDER), cutoff);
         if (tables > 0) {
             LOG.info("removed {} unfinished status table(s) of interrupted runs", tables);
         }

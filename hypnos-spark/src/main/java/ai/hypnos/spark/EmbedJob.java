@@ -14,6 +14,8 @@ import java.util.Map;
  * @param precision   {@code fp32}, {@code tf32} or {@code fp16}
  * @param dtype       embedding output type: {@code float16} or {@code float32}
  * @param chunkTokens seconds per transformer chunk
+ * @throws IllegalArgumentException naming the option and value for an unknown device, precision
+ *         or dtype, or a chunk below 1 (checked on the driver, before Spark starts)
  * @param aliases     extra channel labels: file label → modality key
  */
 public record EmbedJob(String manifest, String model, String out, String device, String precision, String dtype,
@@ -22,8 +24,12 @@ public record EmbedJob(String manifest, String model, String out, String device,
     public EmbedJob {
         aliases = Map.copyOf(aliases);
         if (chunkTokens < 1) {
-            throw new IllegalArgumentException("chunk must be at least 1 token, got " + chunkTokens);
+            throw new IllegalArgumentException("--chunk-tokens: chunk must be at least 1 token, got " + chunkTokens);
         }
+        // Parsed here, on the driver, so a bad value fails the command (exit 2) instead of every task.
+        DriverChecks.device("--device", device);
+        DriverChecks.precision("--precision", precision);
+        DriverChecks.outputType("--dtype", dtype);
     }
 
     /** CPU, fp32, float16 output, chunks of 2048 s: {@code hypnos embed}'s defaults. */

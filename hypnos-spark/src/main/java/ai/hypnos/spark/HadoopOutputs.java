@@ -97,16 +97,19 @@ final class HadoopOutputs {
     }
 
     /**
-     * Deletes the temporary files a killed run left in {@code dir} (not recursive); returns how
-     * many. Call it before a run starts, never while one writes into the same folder.
+     * Deletes the temporary files a killed run left in {@code dir} (not recursive) that were last
+     * modified before {@code cutoffMillis} (epoch ms); returns how many. Younger ones are kept:
+     * another run writing into the same folder right now owns them, and deleting them would make
+     * its renames fail.
      */
-    static int removeTemporaryFiles(FileSystem fs, Path dir) throws IOException {
+    static int removeTemporaryFiles(FileSystem fs, Path dir, long cutoffMillis) throws IOException {
         if (!fs.exists(dir)) {
             return 0;
         }
         int n = 0;
         for (FileStatus s : fs.listStatus(dir)) {
-            if (s.isFile() && isTemporary(s.getPath().getName()) && fs.delete(s.getPath(), false)) {
+            if (s.isFile() && isTemporary(s.getPath().getName()) && s.getModificationTime() < cutoffMillis
+                    && fs.delete(s.getPath(), false)) {
                 n++;
             }
         }

@@ -11,7 +11,10 @@ final class JobCommandOptions {
                     + "(paths relative to the manifest's folder). Any Hadoop URI: local path, hdfs://, s3a://…")
     String manifest;
 
-    @Option(names = "--out", required = true, paramLabel = "URI", description = "Output folder (any Hadoop URI).")
+    @Option(names = "--out", required = true, paramLabel = "URI",
+            description = "Output folder (any Hadoop URI). Temporary files and unfinished status tables that "
+                    + "interrupted runs left there are removed once untouched for 1 hour (younger ones may belong to "
+                    + "another run into the same folder).")
     String out;
 
     @Option(names = "--master", paramLabel = "MASTER",

@@ -78,7 +78,8 @@ final class LocalCopies {
     /**
      * A bundle file (or a folder of tokenizer {@code .safetensors} files) as a local path: in
      * place when local, else copied once into {@code java.io.tmpdir/hypnos-spark-bundles/<hash of
-     * the URI>/} and reused by later calls of this JVM (the executor cache calls this once per key).
+     * the URI>/} and reused by later calls (the executor cache calls this once per key) while the
+     * remote file keeps the length and modification time the copy was made from.
      */
     static java.nio.file.Path bundle(String uri, Configuration conf) throws IOException {
         Path p = new Path(uri);
@@ -92,21 +93,35 @@ final class LocalCopies {
         FileStatus status = fs.getFileStatus(q);
         if (status.isFile()) {
             java.nio.file.Path local = dir.resolve(q.getName());
-            if (!Files.isRegularFile(local) || Files.size(local) != status.getLen()) {
-                download(fs, q, local);
-            }
+            copyIfStale(fs, status, local);
             return local;
         }
         java.nio.file.Path folder = dir.resolve(q.getName());
         Files.createDirectories(folder);
         for (FileStatus s : fs.listStatus(q)) {
             java.nio.file.Path local = folder.resolve(s.getPath().getName());
-            if (s.isFile() && s.getPath().getName().endsWith(".safetensors")
-                    && (!Files.isRegularFile(local) || Files.size(local) != s.getLen())) {
-                download(fs, s.getPath(), local);
+            if (s.isFile() && s.getPath().getName().endsWith(".safetensors")) {
+                copyIfStale(fs, s, local);
             }
         }
         return folder;
+    }
+
+    /**
+     * Copies {@code remote} to {@code local} unless {@code local} is a copy of this very version:
+     * same length and, as its own modification time, the remote file's. The size alone is not
+     * enough: a retrained bundle republished under the same name usually has exactly the same
+     * size (same architecture, same tensors), and would silently keep serving the old weights.
+     *
+     * @return whether it downloaded
+     */
+    static boolean copyIfStale(FileSystem fs, FileStatus remote, java.nio.file.Path local) throws IOException {
+        if (Files.isRegularFile(local) && Files.size(local) == remote.getLen()
+                && Files.getLastModifiedTime(local).toMillis() == remote.getModificationTime()) {
+            return false;
+        }
+        download(fs, remote.getPath(), local, remote.getModificationTime());
+        return true;
     }
 
     private static boolean isLocal(FileSystem fs) {
@@ -115,9 +130,21 @@ final class LocalCopies {
 
     /** Copies through a temporary name, so a concurrent reader never opens half a file. */
     private static void download(FileSystem fs, Path from, java.nio.file.Path to) throws IOException {
+        download(fs, from, to, -1);
+    }
+
+    /**
+     * As {@link #download(FileSystem, Path, java.nio.file.Path)}, stamping the copy with
+     * {@code mtime} (epoch ms, if not negative) before it is renamed into place, so the copy and
+     * the version it is a copy of become visible together (see {@link #copyIfStale}).
+     */
+    private static void download(FileSystem fs, Path from, java.nio.file.Path to, long mtime) throws IOException {
         java.nio.file.Path tmp = to.resolveSibling("." + to.getFileName() + "." + System.nanoTime() + ".tmp");
         try (InputStream in = fs.open(from)) {
             Files.copy(in, tmp, StandardCopyOption.REPLACE_EXISTING);
+            if (mtime >= 0) {
+                Files.setLastModifiedTime(tmp, java.nio.file.attribute.FileTime.fromMillis(mtime));
+            }
             Files.move(tmp, to, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } finally {
             Files.deleteIfExists(tmp);

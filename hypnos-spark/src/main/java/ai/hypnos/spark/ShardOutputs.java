@@ -1,5 +1,6 @@
 package ai.hypnos.spark;
 
+import ai.hypnos.train.cohort.Split;
 import ai.hypnos.train.shard.ShardFiles;
 import ai.hypnos.train.shard.ShardLayout;
 import ai.hypnos.train.shard.ShardMetadata;
@@ -19,16 +20,21 @@ import org.apache.hadoop.fs.FSDataInputStream;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * When a token shard in a Hadoop file system counts as finished: the same rule as
  * {@link ShardFiles#isFinished} for local folders, through the FileSystem API. The metadata JSON
  * (written last) exists and parses, names the shard format, the layout and tokenizers of this
  * run; the token array is int16 {@code [S, ΣK]} with exactly the bytes its header promises; the
- * presence array is bool {@code [M]}. Anything less is rebuilt. Reads only the JSON and two NPY
+ * presence array is bool {@code [M]}; for a task, the recorded subject, split, source and notch are
+ * the task's (a shard kept with an older split would leak its subject across splits). Anything
+ * less is rebuilt. Reads only the JSON and two NPY
  * headers (a few hundred bytes), so checking a cohort costs no data transfer.
  */
 final class ShardOutputs {
+    private static final Logger LOG = LoggerFactory.getLogger(ShardOutputs.class);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final byte[] MAGIC = {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y'};
     private static final int MAX_HEADER = 1 << 16;
@@ -41,6 +47,21 @@ final class ShardOutputs {
 
     /** Whether shard {@code id} in {@code dir} is finished for this layout and these tokenizers. */
     static boolean isFinished(FileSystem fs, Path dir, String id, ShardLayout layout, List<TokenizerIdentity> tokenizers) {
+        return isFinished(fs, dir, id, layout, tokenizers, null);
+    }
+
+    /**
+     * Whether the shard of {@code task} in {@code dir} is finished for this layout, these
+     * tokenizers and this task's manifest entry (subject, split, source, notch); logs at INFO why
+     * a complete shard recorded for another entry is rebuilt.
+     */
+    static boolean isFinished(FileSystem fs, Path dir, ShardLayout layout, List<TokenizerIdentity> tokenizers,
+            RecordingTask task) {
+        return isFinished(fs, dir, task.id(), layout, tokenizers, task);
+    }
+
+    private static boolean isFinished(FileSystem fs, Path dir, String id, ShardLayout layout,
+            List<TokenizerIdentity> tokenizers, RecordingTask task) {
         try {
             Path json = new Path(dir, id + ShardFiles.METADATA);
             if (!fs.exists(json)) {
@@ -55,6 +76,15 @@ final class ShardOutputs {
                     || !layout.equals(ShardMetadata.layout(meta))
                     || !tokenizers.equals(ShardMetadata.tokenizers(meta))) {
                 return false;
+            }
+            if (task != null) {
+                // Compare the canonical key: the manifest may spell "validation" for "val".
+                String why = ShardMetadata.entryMismatch(meta, task.subject(), Split.parse(task.split()).key(),
+                        task.source(), task.notch());
+                if (why != null) {
+                    LOG.info("{}: rebuilding its shard in {}: {}", id, dir, why);
+                    return false;
+                }
             }
             int seconds = meta.path("seconds").asInt(-1);
             return seconds >= 0

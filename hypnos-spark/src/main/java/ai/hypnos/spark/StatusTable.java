@@ -65,20 +65,38 @@ final class StatusTable {
 
     /**
      * Deletes the status folders of interrupted runs under {@code folder} (those without Spark's
-     * {@code _SUCCESS} marker); returns how many. A killed run leaves one with only its
-     * {@code _temporary} work files, which would otherwise break reading all runs' tables at once.
+     * {@code _SUCCESS} marker) in which nothing was modified since {@code cutoffMillis} (epoch
+     * ms); returns how many. A killed run leaves one with only its {@code _temporary} work files,
+     * which would otherwise break reading all runs' tables at once. A folder with a younger file
+     * is kept: it is most likely the table a concurrent run is writing now.
      */
-    static int removeUnfinished(FileSystem fs, Path folder) throws IOException {
+    static int removeUnfinished(FileSystem fs, Path folder, long cutoffMillis) throws IOException {
         if (!fs.exists(folder)) {
             return 0;
         }
         int n = 0;
         for (FileStatus s : fs.listStatus(folder)) {
-            if (s.isDirectory() && !fs.exists(new Path(s.getPath(), "_SUCCESS")) && fs.delete(s.getPath(), true)) {
+            if (s.isDirectory() && !fs.exists(new Path(s.getPath(), "_SUCCESS"))
+                    && lastModified(fs, s) < cutoffMillis && fs.delete(s.getPath(), true)) {
                 n++;
             }
         }
         return n;
+    }
+
+    /**
+     * The newest modification time of a folder and every file under it. The folder's own time is
+     * not enough: object stores (s3a) report none for folders, and file systems do not update it
+     * when a file deeper down is written.
+     */
+    private static long lastModified(FileSystem fs, FileStatus dir) throws IOException {
+        long newest = dir.getModificationTime();
+        org.apache.hadoop.fs.RemoteIterator<org.apache.hadoop.fs.LocatedFileStatus> files =
+                fs.listFiles(dir.getPath(), true);
+        while (files.hasNext()) {
+            newest = Math.max(newest, files.next().getModificationTime());
+        }
+        return newest;
     }
 
     private static StructField field(String name, org.apache.spark.sql.types.DataType type, boolean nullable) {

@@ -15,6 +15,8 @@ import java.util.Map;
  * @param splits     how subjects without a split in the manifest are assigned one (the
  *                   single-machine {@code hypnos tokenize}'s {@code --val-fraction},
  *                   {@code --test-fraction}, {@code --split-seed}); it goes into the shard metadata
+ * @throws IllegalArgumentException naming {@code --device} and its value for an unknown device
+ *         (checked on the driver, before Spark starts)
  */
 public record TokenizeJob(String manifest, String tokenizers, String out, String device, Map<String, String> aliases,
         SubjectSplitter splits) {
@@ -22,6 +24,8 @@ public record TokenizeJob(String manifest, String tokenizers, String out, String
     public TokenizeJob {
         aliases = Map.copyOf(aliases);
         java.util.Objects.requireNonNull(splits, "splits");
+        // Checked on the driver: otherwise a typo fails every task on the executors instead of the command.
+        DriverChecks.device("--device", device);
     }
 
     /** On CPU, with the built-in channel aliases and the default subject splits (80/10/10, seed 0). */

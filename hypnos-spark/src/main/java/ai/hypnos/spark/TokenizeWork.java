@@ -76,8 +76,8 @@ final class TokenizeWork implements RecordingWork {
                         + "' is reserved for the shard folder's own files; rename the file");
             }
             readLayout();
-            if (ShardOutputs.isFinished(fs, dir, task.id(), layout, identities)) {
-                return row.skipped("finished before: its shard exists for these tokenizers", tokensFile.toString());
+            if (ShardOutputs.isFinished(fs, dir, layout, identities, task)) {
+                return row.skipped("finished before: its shard exists for these tokenizers and this manifest entry", tokensFile.toString());
             }
             TokenizerSet set = ExecutorCache.tokenizers(tokenizers, device, hadoop);
             TokenShard shard;

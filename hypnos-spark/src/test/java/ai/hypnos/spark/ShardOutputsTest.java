@@ -38,6 +38,7 @@ class ShardOutputsTest {
     static TokenizerSet set;
     static TokenShard shard;
     static FileSystem fs;
+    static CohortEntry entry;
 
     @BeforeAll
     static void oneShard() throws IOException {
@@ -45,8 +46,9 @@ class ShardOutputsTest {
         set = TokenizerSet.open(cohort.bundle(), Device.cpu());
         CohortManifest.Entry e = CohortManifest.read(cohort.manifest()).entries().get(1);
         Path rec = cohort.dir().resolve(e.recording());
-        shard = new ShardBuilder(set).buildOne(new CohortEntry(ManifestReader.idOf(rec.getFileName().toString()),
-                e.subject(), e.recording(), rec, null, e.site(), e.notch(), Split.TRAIN));
+        entry = new CohortEntry(ManifestReader.idOf(rec.getFileName().toString()), e.subject(), e.recording(), rec,
+                null, e.site(), e.notch(), Split.TRAIN);
+        shard = new ShardBuilder(set).buildOne(entry);
         fs = HadoopOutputs.fileSystem(new org.apache.hadoop.fs.Path(root.toUri()), new Configuration());
     }
 
@@ -101,6 +103,35 @@ class ShardOutputsTest {
         assertSameVerdict(garbage, false, set.identities());
     }
 
+    /** The verdict of both checks for the shard in {@code dir} against a manifest entry. */
+    private static void assertSameEntryVerdict(Path dir, boolean expected, String subject, String split, String source,
+            int notch) {
+        CohortEntry asked = new CohortEntry(entry.id(), subject, source, entry.path(), null, entry.site(), notch,
+                Split.parse(split));
+        boolean single = ShardFiles.isFinished(dir, set.layout(), set.identities(), asked);
+        RecordingTask task = new RecordingTask(entry.id(), subject, source, entry.path().toString(), null,
+                entry.site(), notch, split);
+        boolean spark = ShardOutputs.isFinished(fs, new org.apache.hadoop.fs.Path(dir.toUri()), set.layout(),
+                set.identities(), task);
+        assertEquals(expected, single, "single-machine verdict for " + split + "/" + source + "/" + notch);
+        assertEquals(single, spark, "Hadoop verdict for " + split + "/" + source + "/" + notch);
+    }
+
+    @Test
+    void aShardRecordedForAnotherSplitNotchOrSourceIsNotFinished() throws IOException {
+        // A rerun with another --val-fraction/--split-seed must not keep shards with the old split.
+        Path dir = written("entry");
+        int notch = entry.notch();
+        int otherNotch = notch == 50 ? 60 : 50;
+        assertSameEntryVerdict(dir, true, entry.subject(), "train", entry.source(), notch);
+        assertSameEntryVerdict(dir, true, entry.subject(), "TRAIN", entry.source(), notch);
+        assertSameEntryVerdict(dir, false, entry.subject(), "val", entry.source(), notch);
+        assertSameEntryVerdict(dir, false, entry.subject(), "test", entry.source(), notch);
+        assertSameEntryVerdict(dir, false, entry.subject(), "train", entry.source(), otherNotch);
+        assertSameEntryVerdict(dir, false, entry.subject(), "train", "moved/" + entry.source(), notch);
+        assertSameEntryVerdict(dir, false, entry.subject() + "-x", "train", entry.source(), notch);
+    }
+
     @Test
     void atomicWritesReplaceAndLeaveNothingElse() throws IOException {
         Path dir = Files.createDirectories(root.resolve("atomic"));
@@ -117,9 +148,13 @@ class ShardOutputsTest {
             throw new IOException("disk full");
         }));
         assertArrayEquals(new byte[] {4, 5}, Files.readAllBytes(dir.resolve("x.npy")));
-        // Leftovers of a killed writer are removed before a run.
+        // Leftovers of a killed writer are removed before a run, once older than the cutoff.
         Files.write(dir.resolve(".x.npy.abc.tmp"), new byte[] {1});
-        assertEquals(1, HadoopOutputs.removeTemporaryFiles(fs, new org.apache.hadoop.fs.Path(dir.toUri())));
+        long written = Files.getLastModifiedTime(dir.resolve(".x.npy.abc.tmp")).toMillis();
+        assertEquals(0, HadoopOutputs.removeTemporaryFiles(fs, new org.apache.hadoop.fs.Path(dir.toUri()), written),
+                "a file modified at the cutoff may belong to a running writer");
+        assertEquals(1, HadoopOutputs.removeTemporaryFiles(fs, new org.apache.hadoop.fs.Path(dir.toUri()),
+                written + 1));
         try (var s = Files.list(dir)) {
             assertEquals(1, s.count());
         }

@@ -2,6 +2,7 @@ package ai.hypnos.cli.experiment;
 
 import ai.hypnos.cli.quickstart.ConsoleStage;
 import ai.hypnos.cli.quickstart.PipelineSteps;
+import ai.hypnos.core.io.AtomicFile;
 import ai.hypnos.core.synth.CohortSpec;
 import ai.hypnos.core.synth.Site;
 import ai.hypnos.eval.data.LabeledDataset;
@@ -15,6 +16,7 @@ import ai.hypnos.tokenizer.TokenizerPreset;
 import ai.hypnos.train.cohort.Cohort;
 import ai.hypnos.train.pretrain.Pretrainer;
 import ai.hypnos.train.tokenizers.CohortTokenizerTraining;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
@@ -65,8 +67,37 @@ final class Experiment {
         this.plan = plan;
         this.console = console;
         this.settings = settings(plan, command);
-        Path t = out.resolve("timings.json");
-        this.timings = Files.isRegularFile(t) ? (ObjectNode) JSON.readTree(t.toFile()) : JSON.createObjectNode();
+        this.timings = readTimings(out.resolve("timings.json"));
+    }
+
+    /**
+     * The stage times an earlier run recorded, or none. The file only informs the summary, so one
+     * that cannot be read (empty or cut short by a crash of an older version, edited by hand) must
+     * not stop the run: its times are dropped with a warning and recorded again.
+     */
+    static ObjectNode readTimings(Path file) {
+        if (!Files.isRegularFile(file)) {
+            return JSON.createObjectNode();
+        }
+        try {
+            JsonNode n = JSON.readTree(file.toFile());
+            if (n instanceof ObjectNode o) {
+                return o;
+            }
+            LOG.warn("{}: not a JSON object ({}); earlier stage times dropped", file,
+                    n == null || n.isMissingNode() ? "empty" : n.getNodeType());
+        } catch (IOException e) {
+            LOG.warn("{}: unreadable ({}); earlier stage times dropped", file, e.getMessage());
+        }
+        return JSON.createObjectNode();
+    }
+
+    /** Writes the stage times atomically: a crash mid-write must not leave a file the next run cannot read. */
+    static void writeTimings(Path file, ObjectNode timings) throws IOException {
+        try (AtomicFile f = AtomicFile.create(file)) {
+            f.stream().write(JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(timings));
+            f.commit();
+        }
     }
 
     private static Map<String, String> models() {
@@ -142,7 +173,7 @@ final class Experiment {
         double s = t.wallSeconds();
         if (s > 5 || !timings.has(name)) {
             timings.put(name, Math.round(s * 10) / 10.0);
-            Files.writeString(out.resolve("timings.json"), JSON.writerWithDefaultPrettyPrinter().writeValueAsString(timings));
+            writeTimings(out.resolve("timings.json"), timings);
         }
         return t.result();
     }

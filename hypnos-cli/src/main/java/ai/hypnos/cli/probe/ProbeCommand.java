@@ -161,6 +161,7 @@ public final class ProbeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        validateCounts();
         ProbeSpec probeSpec = probeSpec();
         ProbeEvaluation evaluation = new ProbeEvaluation(probeSpec, new Bootstrap(bootstrap, ciLevel, seed), !bootstrapRows);
         String proto = protocol.trim().toLowerCase(Locale.ROOT);
@@ -244,6 +245,50 @@ public final class ProbeCommand implements Callable<Integer> {
         out.println("report: " + report.toAbsolutePath());
         out.flush();
         return 0;
+    }
+
+    /**
+     * Checks the numeric options before any data is read. Left to the libraries, a bad value
+     * fails deep inside (a negative --fewshot-seeds is a NegativeArraySizeException printed as
+     * "-1", exit 1) or with a message that does not say which option to fix.
+     */
+    void validateCounts() {
+        if (!protocol.trim().equalsIgnoreCase("fixed")) {
+            // --protocol fixed takes its split from the manifest and ignores --folds.
+            atLeast("--folds", folds, 2);
+        }
+        atLeast("--fewshot-seeds", fewShotSeeds, 1);
+        atLeast("--bootstrap", bootstrap, 1);
+        atLeast("--hidden", hidden, 1);
+        atLeast("--batch-size", batchSize, 1);
+        atLeast("--max-epochs", maxEpochs, 1);
+        atLeast("--patience", patience, 1);
+        if (!(ciLevel > 0 && ciLevel < 1)) {
+            throw new IllegalArgumentException("--ci-level must be in (0, 1), got " + ciLevel);
+        }
+        if (!(c > 0) || Double.isInfinite(c)) {
+            throw new IllegalArgumentException("--C must be a positive finite number, got " + c);
+        }
+        if (!(learningRate > 0) || Double.isInfinite(learningRate)) {
+            throw new IllegalArgumentException("--lr must be a positive finite number, got " + learningRate);
+        }
+        if (!(weightDecay >= 0) || Double.isInfinite(weightDecay)) {
+            throw new IllegalArgumentException("--weight-decay must be a finite number >= 0, got " + weightDecay);
+        }
+        if (fractions == null || fractions.length == 0) {
+            throw new IllegalArgumentException("--fractions needs at least one fraction");
+        }
+        for (double f : fractions) {
+            if (!(f > 0 && f <= 1)) {
+                throw new IllegalArgumentException("--fractions must each be in (0, 1], got " + f);
+            }
+        }
+    }
+
+    private static void atLeast(String option, int value, int min) {
+        if (value < min) {
+            throw new IllegalArgumentException(option + " must be >= " + min + ", got " + value);
+        }
     }
 
     private ProbeSpec probeSpec() {

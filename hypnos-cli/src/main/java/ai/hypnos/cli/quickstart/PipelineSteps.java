@@ -1,9 +1,16 @@
 package ai.hypnos.cli.quickstart;
 
 import ai.djl.Device;
+import ai.hypnos.core.HypnosFormatException;
+import ai.hypnos.core.io.AtomicFile;
+import ai.hypnos.core.modality.ChannelResolver;
+import ai.hypnos.core.modality.SignalType;
 import ai.hypnos.core.npy.Npy;
+import ai.hypnos.core.recording.Recording;
+import ai.hypnos.core.recording.Recordings;
 import ai.hypnos.core.synth.CohortManifest;
 import ai.hypnos.core.synth.CohortSpec;
+import ai.hypnos.core.synth.Site;
 import ai.hypnos.core.synth.SyntheticCohort;
 import ai.hypnos.embed.EmbedOptions;
 import ai.hypnos.embed.Embeddings;
@@ -13,6 +20,7 @@ import ai.hypnos.embed.LoadOptions;
 import ai.hypnos.embed.TokenizedRecording;
 import ai.hypnos.train.cohort.Cohort;
 import ai.hypnos.train.cohort.CohortEntry;
+import ai.hypnos.train.cohort.Split;
 import ai.hypnos.train.cohort.SubjectSplitter;
 import ai.hypnos.train.metrics.Progress;
 import ai.hypnos.train.pretrain.ConfigLoader;
@@ -26,16 +34,23 @@ import ai.hypnos.train.shard.ShardMetadata;
 import ai.hypnos.train.shard.ShardModality;
 import ai.hypnos.train.shard.TokenizerSet;
 import ai.hypnos.train.tokenizers.CohortTokenizerTraining;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.stream.Stream;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,42 +62,215 @@ import org.slf4j.LoggerFactory;
  */
 public final class PipelineSteps {
     private static final Logger LOG = LoggerFactory.getLogger(PipelineSteps.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    /** The spec a generated cohort was made with, beside its manifest. */
+    public static final String COHORT_SPEC_FILE = "cohort-spec.json";
+    /** Written into the tokenizer folder once every tokenizer is trained: the types trained. */
+    public static final String TOKENIZERS_DONE_FILE = "tokenizers-done.json";
 
     private PipelineSteps() {
     }
 
-    /** Generates the cohort into {@code dir} unless its manifest exists; reads it with the default subject splitter. */
+    /**
+     * Generates the cohort into {@code dir} unless its manifest exists; reads it with the default
+     * subject splitter. A cohort is only reused when the spec it was generated with (stored as
+     * {@value #COHORT_SPEC_FILE} beside the manifest) equals {@code spec}: otherwise the run would
+     * train on one cohort while its reports state the asked-for size and seed.
+     *
+     * @throws IllegalArgumentException if {@code dir} holds a cohort generated with another spec
+     */
     public static Cohort cohort(Path dir, CohortSpec spec, PrintWriter console) throws IOException {
         Path manifest = dir.resolve("manifest.csv");
+        Path specFile = dir.resolve(COHORT_SPEC_FILE);
         if (!Files.isRegularFile(manifest)) {
             console.printf(Locale.ROOT, "   generating %d nights of %.2f h (%d sites, faults %s) in %s%n",
                     spec.subjects(), spec.hours(), spec.sites().size(), spec.faults() ? "on" : "off", dir);
             console.flush();
+            // Written before the nights: generation writes the manifest last, so a crash in between
+            // never leaves a manifest without its spec (a spec without a manifest is regenerated).
+            writeCohortSpec(specFile, spec);
             SyntheticCohort.generate(spec, dir);
+        } else if (!Files.isRegularFile(specFile)) {
+            // Cohorts generated before the spec was stored: refusing them would throw away hours of
+            // generation for no known fault, so they are reused, with a warning that nobody checked.
+            LOG.warn("{} has no {}: cannot check that it was generated with {}; reusing it as it is", dir, COHORT_SPEC_FILE,
+                    specJson(spec));
+            console.println("   reusing " + manifest + " (generated without a stored spec: not checked against this run's)");
         } else {
+            CohortSpec stored = readCohortSpec(specFile);
+            if (!stored.equals(spec)) {
+                throw new IllegalArgumentException("the cohort in " + dir + " was generated with " + specJson(stored)
+                        + " but this run asks for " + specJson(spec)
+                        + ": use another output folder, or delete " + dir + " to generate the cohort again");
+            }
             console.println("   reusing " + manifest);
         }
         return Cohort.fromManifest(manifest, SubjectSplitter.defaults());
     }
 
-    /** Trains one tokenizer per signal type on the cohort's training nights, unless {@code dir} already holds them. */
-    public static Path tokenizers(Cohort cohort, Path dir, CohortTokenizerTraining.Options options, PrintWriter console)
-            throws IOException {
-        boolean done = false;
-        if (Files.isDirectory(dir) && !Files.exists(dir.resolve("signals"))) {
-            try (Stream<Path> files = Files.list(dir)) {
-                done = files.anyMatch(p -> p.toString().endsWith(".safetensors"));
+    /** The JSON form of a cohort spec, as stored beside a generated cohort and quoted in errors. */
+    static String specJson(CohortSpec spec) {
+        ObjectNode n = JSON.createObjectNode();
+        n.put("subjects", spec.subjects());
+        n.put("hours", spec.hours());
+        n.put("seed", spec.seed());
+        ArrayNode sites = n.putArray("sites");
+        spec.sites().forEach(s -> sites.add(s.key()));
+        n.put("faults", spec.faults());
+        return n.toString();
+    }
+
+    private static void writeCohortSpec(Path file, CohortSpec spec) throws IOException {
+        try (AtomicFile f = AtomicFile.create(file)) {
+            f.stream().write((specJson(spec) + "\n").getBytes(StandardCharsets.UTF_8));
+            f.commit();
+        }
+    }
+
+    /** Reads a stored spec back; compared as a {@link CohortSpec}, not as text, so formatting does not matter. */
+    static CohortSpec readCohortSpec(Path file) throws IOException {
+        JsonNode n;
+        try {
+            n = JSON.readTree(file.toFile());
+        } catch (JsonProcessingException e) {
+            throw new HypnosFormatException(file, "(root)", e.getOriginalMessage(), "not valid JSON; delete the cohort folder to regenerate it", e);
+        }
+        if (n == null || !n.isObject()) {
+            throw new HypnosFormatException(file, "(root)", n == null ? "empty" : n.getNodeType(),
+                    "not a JSON object; delete the cohort folder to regenerate it");
+        }
+        for (String field : List.of("subjects", "hours", "seed", "sites", "faults")) {
+            if (!n.has(field)) {
+                throw new HypnosFormatException(file, field, "missing", "cohort spec incomplete; delete the cohort folder to regenerate it");
             }
         }
-        if (done) {
+        List<Site> sites = new ArrayList<>();
+        for (JsonNode s : n.get("sites")) {
+            try {
+                sites.add(Site.fromKey(s.asText()));
+            } catch (IllegalArgumentException e) {
+                throw new HypnosFormatException(file, "sites", s.asText(), e.getMessage(), e);
+            }
+        }
+        try {
+            return new CohortSpec(n.get("subjects").asInt(), n.get("hours").asDouble(), n.get("seed").asLong(), sites,
+                    n.get("faults").asBoolean());
+        } catch (IllegalArgumentException e) {
+            throw new HypnosFormatException(file, "(root)", n.toString(), e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Trains one tokenizer per signal type on the cohort's training nights, unless {@code dir}
+     * already holds all of them. {@link CohortTokenizerTraining} writes one file per type as it
+     * goes, so a run that failed part-way leaves some types only; reusing such a folder would
+     * build shards, and pretrain a model, without the missing modalities. The folder counts as
+     * done when the {@value #TOKENIZERS_DONE_FILE} marker written after a finished training
+     * names types whose files all exist, or (folders from before the marker) when every signal
+     * type the training nights provide has its file; otherwise every tokenizer is trained again.
+     */
+    public static Path tokenizers(Cohort cohort, Path dir, CohortTokenizerTraining.Options options, PrintWriter console)
+            throws IOException {
+        Set<SignalType> missing = missingTokenizers(cohort, dir, options);
+        if (missing.isEmpty()) {
             console.println("   reusing " + dir);
             return dir;
+        }
+        if (Files.isDirectory(dir)) {
+            LOG.info("{}: no finished tokenizer set (missing {}): training them all again", dir, keys(missing));
+        }
+        // The marker would vouch for a set this training is about to replace, and a type this run
+        // no longer trains must not keep a tokenizer from the failed run (the shard builder takes
+        // every .safetensors in the folder).
+        Files.deleteIfExists(dir.resolve(TOKENIZERS_DONE_FILE));
+        for (SignalType t : SignalType.values()) {
+            Files.deleteIfExists(dir.resolve(tokenizerFileName(t)));
         }
         console.printf(Locale.ROOT, "   %s tokenizers, %d steps per signal type, on %d training nights%n",
                 options.preset().key(), options.steps(), options.maxRecordings());
         console.flush();
-        CohortTokenizerTraining.train(cohort, dir, options);
+        CohortTokenizerTraining.Result r = CohortTokenizerTraining.train(cohort, dir, options);
+        ObjectNode done = JSON.createObjectNode();
+        ArrayNode types = done.putArray("signal_types");
+        r.files().keySet().forEach(t -> types.add(t.key()));
+        try (AtomicFile f = AtomicFile.create(dir.resolve(TOKENIZERS_DONE_FILE))) {
+            f.stream().write((done.toString() + "\n").getBytes(StandardCharsets.UTF_8));
+            f.commit();
+        }
         return dir;
+    }
+
+    /**
+     * The signal types whose tokenizer {@code dir} lacks; empty when the folder holds a finished
+     * set. Every type counts as missing while a {@code signals/} scratch folder is left (training
+     * was interrupted before its clean-up).
+     */
+    static Set<SignalType> missingTokenizers(Cohort cohort, Path dir, CohortTokenizerTraining.Options options)
+            throws IOException {
+        if (!Files.isDirectory(dir) || Files.exists(dir.resolve("signals"))) {
+            return EnumSet.allOf(SignalType.class);
+        }
+        Set<SignalType> expected = trainedTypes(dir.resolve(TOKENIZERS_DONE_FILE));
+        if (expected == null) {
+            expected = providedTypes(cohort, options.maxRecordings());
+        }
+        Set<SignalType> missing = EnumSet.noneOf(SignalType.class);
+        for (SignalType t : expected) {
+            if (!Files.isRegularFile(dir.resolve(tokenizerFileName(t)))) {
+                missing.add(t);
+            }
+        }
+        return missing;
+    }
+
+    /** The file {@link CohortTokenizerTraining} saves a type's tokenizer in. */
+    static String tokenizerFileName(SignalType type) {
+        return type.key() + ".safetensors";
+    }
+
+    /** The types the done marker lists, or null if there is no usable marker. */
+    private static Set<SignalType> trainedTypes(Path marker) {
+        if (!Files.isRegularFile(marker)) {
+            return null;
+        }
+        try {
+            JsonNode types = JSON.readTree(marker.toFile()).get("signal_types");
+            if (types == null || !types.isArray() || types.isEmpty()) {
+                throw new IOException("no signal_types list");
+            }
+            Set<SignalType> s = EnumSet.noneOf(SignalType.class);
+            for (JsonNode t : types) {
+                s.add(SignalType.fromKey(t.asText()));
+            }
+            return s;
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("{}: unreadable ({}); checking the tokenizers against the cohort instead", marker, e.getMessage());
+            return null;
+        }
+    }
+
+    /**
+     * The signal types the nights {@link CohortTokenizerTraining} trains on provide: the first
+     * {@code max} training nights by id, as it picks them. Only the channel headers are read. A
+     * night that cannot be opened is skipped, as the training leaves it out.
+     */
+    private static Set<SignalType> providedTypes(Cohort cohort, int max) {
+        List<CohortEntry> train = new ArrayList<>(cohort.entries(Split.TRAIN));
+        train.sort(Comparator.comparing(CohortEntry::id));
+        Set<SignalType> types = EnumSet.noneOf(SignalType.class);
+        ChannelResolver resolver = ChannelResolver.defaults();
+        for (CohortEntry e : train.subList(0, Math.min(max, train.size()))) {
+            try (Recording rec = Recordings.open(e.path())) {
+                resolver.resolve(rec).present().forEach(m -> types.add(m.signalType()));
+            } catch (IOException | RuntimeException ex) {
+                LOG.warn("{}: cannot read its channels ({}); not counted among the tokenizers needed", e.id(), ex.getMessage());
+            }
+        }
+        return types;
+    }
+
+    private static String keys(Set<SignalType> types) {
+        return types.stream().map(SignalType::key).toList().toString();
     }
 
     /** Builds (or completes) the token shards of every night; failures are printed and skipped. */

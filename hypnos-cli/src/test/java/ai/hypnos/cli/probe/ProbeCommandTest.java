@@ -1,9 +1,16 @@
 package ai.hypnos.cli.probe;
 
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+import java.util.ArrayList;
+
+import ai.hypnos.cli.info.CliRun;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.hypnos.cli.HypnosCommand;
+import ai.hypnos.cli.info.CliRun;
 import ai.hypnos.core.modality.Modality;
 import ai.hypnos.core.npy.Npy;
 import ai.hypnos.core.npy.NpyArray;
@@ -14,6 +21,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
@@ -177,5 +185,42 @@ class ProbeCommandTest {
         } finally {
             System.setErr(oldErr);
         }
+    }
+
+    /**
+     * A negative --fewshot-seeds used to reach `new long[-1]` and print "hypnos probe: -1" with
+     * exit 1; bad counts are usage errors naming the option and the value.
+     */
+    @Test
+    void badCountsAreUsageErrorsNamingTheOption(@TempDir Path tmp) throws Exception {
+        Path features = tmp.resolve("f");
+        writeFeatures(features, 3, 10);
+        String report = tmp.resolve("r").toString();
+        List<List<String>> cases = List.of(
+                List.of("--protocol", "fewshot", "--fewshot-seeds", "-1"),
+                List.of("--protocol", "fewshot", "--fewshot-seeds", "0"),
+                List.of("--folds", "1"),
+                List.of("--bootstrap", "0"),
+                List.of("--ci-level", "1.5"),
+                List.of("--hidden", "0"),
+                List.of("--batch-size", "-4"),
+                List.of("--max-epochs", "0"),
+                List.of("--patience", "-1"),
+                List.of("--lr", "0"),
+                List.of("--weight-decay", "-0.1"),
+                List.of("--protocol", "fewshot", "--fractions", "0.5,1.5"));
+        for (List<String> bad : cases) {
+            List<String> args = new ArrayList<>(List.of("probe", "--features", features.toString(), "--report", report));
+            args.addAll(bad);
+            CliRun r = CliRun.of(args.toArray(String[]::new));
+            String option = bad.get(bad.size() - 2);
+            String value = bad.get(bad.size() - 1);
+            String err = r.err().strip();
+            assertEquals(2, r.code(), String.join(" ", args) + "\n" + r.err());
+            assertFalse(err.contains("\n"), "one line: " + err);
+            assertTrue(err.contains(option), option + " named: " + err);
+            assertTrue(err.contains(value.contains(",") ? "1.5" : value), value + " quoted: " + err);
+        }
+        assertFalse(Files.exists(tmp.resolve("r")), "nothing written for a usage error");
     }
 }

@@ -123,7 +123,7 @@ public final class ShardBuilder {
             if (ShardFiles.isReservedId(e.id())) {
                 outcomes[i] = new BuildSummary.Outcome(e.id(), e.source(), BuildSummary.Status.FAILED, 0,
                         "recording id '" + e.id() + "' is reserved for the shard folder's own files; rename the file", 0);
-            } else if (ShardFiles.isFinished(outDir, e.id(), layout(), tokenizers.identities())) {
+            } else if (ShardFiles.isFinished(outDir, layout(), tokenizers.identities(), e)) {
                 int seconds = ShardFiles.readMetadata(outDir, e.id()).path("seconds").asInt();
                 outcomes[i] = new BuildSummary.Outcome(e.id(), e.source(), BuildSummary.Status.FINISHED_BEFORE, seconds, "", 0);
             } else {

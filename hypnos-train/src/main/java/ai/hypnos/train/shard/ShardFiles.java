@@ -6,6 +6,7 @@ import ai.hypnos.core.npy.Npy;
 import ai.hypnos.core.npy.NpyArray;
 import ai.hypnos.core.npy.NpyDtype;
 import ai.hypnos.core.npy.NpyHeader;
+import ai.hypnos.train.cohort.CohortEntry;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -16,6 +17,8 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The files of a token shard and when a shard counts as finished.
@@ -28,11 +31,13 @@ import java.util.Map;
  * </ul>
  * Each file is written under a temporary name and renamed into place. <b>Finished</b> means: the
  * JSON exists and parses, names this format, the layout and tokenizers asked for, and both arrays
- * exist with the shape it declares. Anything less — arrays without JSON after a kill, a JSON
+ * exist with the shape it declares; when built for a cohort entry, its recorded subject, split,
+ * source and notch also equal the entry's (see {@link ShardMetadata#entryMismatch}). Anything less — arrays without JSON after a kill, a JSON
  * from other tokenizers — is rebuilt; leftover temporary files are removed by
  * {@link #removeTemporaryFiles}.
  */
 public final class ShardFiles {
+    private static final Logger LOG = LoggerFactory.getLogger(ShardFiles.class);
     /** Suffix of the token array. */
     public static final String TOKENS = ".tokens.npy";
     /** Suffix of the presence array. */
@@ -95,6 +100,23 @@ public final class ShardFiles {
      * (see the class comment). Never throws for a damaged shard: it simply is not finished.
      */
     public static boolean isFinished(Path dir, String id, ShardLayout layout, List<TokenizerIdentity> tokenizers) {
+        return isFinished(dir, id, layout, tokenizers, null);
+    }
+
+    /**
+     * Whether the shard of {@code entry} in {@code dir} is finished for this layout, these
+     * tokenizers and this entry: as {@link #isFinished(Path, String, ShardLayout, List)}, and its
+     * recorded subject, split, source and notch equal the entry's. A shard that is complete but
+     * recorded for other cohort fields is not finished (it is rebuilt), with an INFO log saying
+     * which field differs.
+     */
+    public static boolean isFinished(Path dir, ShardLayout layout, List<TokenizerIdentity> tokenizers,
+            CohortEntry entry) {
+        return isFinished(dir, entry.id(), layout, tokenizers, entry);
+    }
+
+    private static boolean isFinished(Path dir, String id, ShardLayout layout, List<TokenizerIdentity> tokenizers,
+            CohortEntry entry) {
         Path json = metadataFile(dir, id);
         if (!Files.isRegularFile(json)) {
             return false;
@@ -106,6 +128,13 @@ public final class ShardFiles {
                     || !layout.equals(ShardMetadata.layout(meta))
                     || !tokenizers.equals(ShardMetadata.tokenizers(meta))) {
                 return false;
+            }
+            if (entry != null) {
+                String why = ShardMetadata.entryMismatch(meta, entry);
+                if (why != null) {
+                    LOG.info("{}: rebuilding its shard in {}: {}", id, dir, why);
+                    return false;
+                }
             }
             int seconds = meta.path("seconds").asInt(-1);
             NpyHeader t = Npy.header(tokensFile(dir, id));

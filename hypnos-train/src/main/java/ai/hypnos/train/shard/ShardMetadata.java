@@ -78,6 +78,40 @@ public final class ShardMetadata {
         }
     }
 
+    /**
+     * Why a shard's recorded cohort fields differ from the manifest entry being built now, or
+     * {@code null} when subject, split, source and notch all match. A shard is reused only when
+     * this is {@code null}: the training loader takes subject and split from the metadata, so a
+     * shard kept from a run with another split (other --val-fraction/--split-seed, edited
+     * manifest) would leak a subject across splits.
+     *
+     * @param split the entry's split as its manifest key ({@link ai.hypnos.train.cohort.Split#key})
+     */
+    public static String entryMismatch(JsonNode metadata, String subject, String split, String source, int notch) {
+        StringBuilder why = new StringBuilder();
+        differs(why, "subject", metadata.path("subject").asText(null), subject);
+        differs(why, "split", metadata.path("split").asText(null), split);
+        differs(why, "source", metadata.path("source").asText(null), source);
+        differs(why, "notch_hz", metadata.path("notch_hz").isInt() ? metadata.path("notch_hz").asText() : null,
+                Integer.toString(notch));
+        return why.length() == 0 ? null : why.toString();
+    }
+
+    /** {@link #entryMismatch} for a cohort entry. */
+    public static String entryMismatch(JsonNode metadata, CohortEntry entry) {
+        return entryMismatch(metadata, entry.subject(), entry.split().key(), entry.source(), entry.notch());
+    }
+
+    private static void differs(StringBuilder why, String field, String recorded, String wanted) {
+        if (!wanted.equals(recorded)) {
+            if (why.length() > 0) {
+                why.append(", ");
+            }
+            why.append(field).append(" recorded as ").append(recorded == null ? "(missing)" : "'" + recorded + "'")
+                    .append(", manifest says '").append(wanted).append('\'');
+        }
+    }
+
     /** The layout stored in a shard's metadata. */
     public static ShardLayout layout(JsonNode metadata) {
         return JSON.convertValue(metadata.get("layout"), ShardLayout.class);

@@ -116,6 +116,49 @@ class ShardBuilderTest {
     }
 
     @Test
+    void aShardRecordedWithAnotherSplitIsRebuiltWithTheNewSplit() throws IOException {
+        // A rerun with another --val-fraction/--split-seed (or an edited manifest) moves a subject
+        // to another split; keeping its old shard would leave the old split in the metadata that
+        // the training loader reads, i.e. the subject would leak across splits.
+        Path out = root.resolve("resplit");
+        List<CohortEntry> clean = cohort.entries().subList(0, 3);
+        try (TokenizerSet set = TokenizerSet.open(tokenizers, Device.cpu())) {
+            BuildSummary first = new ShardBuilder(set).buildAll(Cohort.of(clean), out, 1);
+            assertEquals(3, first.count(BuildSummary.Status.BUILT), first.outcomes().toString());
+            String subject = clean.get(0).subject();
+            Split moved = clean.get(0).split() == Split.TEST ? Split.VAL : Split.TEST;
+            List<CohortEntry> changed = new ArrayList<>();
+            int movedCount = 0;
+            for (CohortEntry e : clean) {
+                if (e.subject().equals(subject)) {
+                    changed.add(new CohortEntry(e.id(), e.subject(), e.source(), e.path(), e.annotations(), e.site(),
+                            e.notch(), moved));
+                    movedCount++;
+                } else {
+                    changed.add(e);
+                }
+            }
+            assertFalse(ShardFiles.isFinished(out, set.layout(), set.identities(), changed.get(0)),
+                    "a shard recorded as another split must not count as finished");
+            BuildSummary second = new ShardBuilder(set).buildAll(Cohort.of(changed), out, 1);
+            assertEquals(movedCount, second.count(BuildSummary.Status.BUILT), second.outcomes().toString());
+            assertEquals(3 - movedCount, second.count(BuildSummary.Status.FINISHED_BEFORE));
+            for (CohortEntry e : changed) {
+                assertEquals(e.split().key(), ShardFiles.readMetadata(out, e.id()).get("split").asText(), e.id());
+                assertTrue(ShardFiles.isFinished(out, set.layout(), set.identities(), e), e.id());
+            }
+            // Another notch or source is a different entry too.
+            CohortEntry e = changed.get(0);
+            assertFalse(ShardFiles.isFinished(out, set.layout(), set.identities(),
+                    new CohortEntry(e.id(), e.subject(), e.source(), e.path(), e.annotations(), e.site(),
+                            e.notch() == 50 ? 60 : 50, e.split())));
+            assertFalse(ShardFiles.isFinished(out, set.layout(), set.identities(),
+                    new CohortEntry(e.id(), e.subject(), "elsewhere/" + e.source(), e.path(), e.annotations(),
+                            e.site(), e.notch(), e.split())));
+        }
+    }
+
+    @Test
     void shardFilesAreNumpyArraysWithPortableMetadata() throws IOException {
         Path out = root.resolve("single");
         CohortEntry e = cohort.entries().get(0);
