@@ -1,7 +1,6 @@
 package ai.hypnos.cli.quickstart;
 
 import ai.djl.Device;
-import ai.hypnos.core.HypnosFormatException;
 import ai.hypnos.core.io.AtomicFile;
 import ai.hypnos.core.modality.ChannelResolver;
 import ai.hypnos.core.modality.SignalType;
@@ -10,7 +9,6 @@ import ai.hypnos.core.recording.Recording;
 import ai.hypnos.core.recording.Recordings;
 import ai.hypnos.core.synth.CohortManifest;
 import ai.hypnos.core.synth.CohortSpec;
-import ai.hypnos.core.synth.Site;
 import ai.hypnos.core.synth.SyntheticCohort;
 import ai.hypnos.embed.EmbedOptions;
 import ai.hypnos.embed.Embeddings;
@@ -34,7 +32,6 @@ import ai.hypnos.train.shard.ShardMetadata;
 import ai.hypnos.train.shard.ShardModality;
 import ai.hypnos.train.shard.TokenizerSet;
 import ai.hypnos.train.tokenizers.CohortTokenizerTraining;
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -63,8 +60,6 @@ import org.slf4j.LoggerFactory;
 public final class PipelineSteps {
     private static final Logger LOG = LoggerFactory.getLogger(PipelineSteps.class);
     private static final ObjectMapper JSON = new ObjectMapper();
-    /** The spec a generated cohort was made with, beside its manifest. */
-    public static final String COHORT_SPEC_FILE = "cohort-spec.json";
     /** Written into the tokenizer folder once every tokenizer is trained: the types trained. */
     public static final String TOKENIZERS_DONE_FILE = "tokenizers-done.json";
 
@@ -74,90 +69,38 @@ public final class PipelineSteps {
     /**
      * Generates the cohort into {@code dir} unless its manifest exists; reads it with the default
      * subject splitter. A cohort is only reused when the spec it was generated with (stored as
-     * {@value #COHORT_SPEC_FILE} beside the manifest) equals {@code spec}: otherwise the run would
+     * {@value CohortSpecFile#NAME} beside the manifest) equals {@code spec}: otherwise the run would
      * train on one cohort while its reports state the asked-for size and seed.
      *
      * @throws IllegalArgumentException if {@code dir} holds a cohort generated with another spec
      */
     public static Cohort cohort(Path dir, CohortSpec spec, PrintWriter console) throws IOException {
         Path manifest = dir.resolve("manifest.csv");
-        Path specFile = dir.resolve(COHORT_SPEC_FILE);
+        Path specFile = dir.resolve(CohortSpecFile.NAME);
         if (!Files.isRegularFile(manifest)) {
             console.printf(Locale.ROOT, "   generating %d nights of %.2f h (%d sites, faults %s) in %s%n",
                     spec.subjects(), spec.hours(), spec.sites().size(), spec.faults() ? "on" : "off", dir);
             console.flush();
             // Written before the nights: generation writes the manifest last, so a crash in between
             // never leaves a manifest without its spec (a spec without a manifest is regenerated).
-            writeCohortSpec(specFile, spec);
+            CohortSpecFile.write(specFile, spec);
             SyntheticCohort.generate(spec, dir);
         } else if (!Files.isRegularFile(specFile)) {
             // Cohorts generated before the spec was stored: refusing them would throw away hours of
             // generation for no known fault, so they are reused, with a warning that nobody checked.
-            LOG.warn("{} has no {}: cannot check that it was generated with {}; reusing it as it is", dir, COHORT_SPEC_FILE,
-                    specJson(spec));
+            LOG.warn("{} has no {}: cannot check that it was generated with {}; reusing it as it is", dir, CohortSpecFile.NAME,
+                    CohortSpecFile.json(spec));
             console.println("   reusing " + manifest + " (generated without a stored spec: not checked against this run's)");
         } else {
-            CohortSpec stored = readCohortSpec(specFile);
+            CohortSpec stored = CohortSpecFile.read(specFile);
             if (!stored.equals(spec)) {
-                throw new IllegalArgumentException("the cohort in " + dir + " was generated with " + specJson(stored)
-                        + " but this run asks for " + specJson(spec)
+                throw new IllegalArgumentException("the cohort in " + dir + " was generated with " + CohortSpecFile.json(stored)
+                        + " but this run asks for " + CohortSpecFile.json(spec)
                         + ": use another output folder, or delete " + dir + " to generate the cohort again");
             }
             console.println("   reusing " + manifest);
         }
         return Cohort.fromManifest(manifest, SubjectSplitter.defaults());
-    }
-
-    /** The JSON form of a cohort spec, as stored beside a generated cohort and quoted in errors. */
-    static String specJson(CohortSpec spec) {
-        ObjectNode n = JSON.createObjectNode();
-        n.put("subjects", spec.subjects());
-        n.put("hours", spec.hours());
-        n.put("seed", spec.seed());
-        ArrayNode sites = n.putArray("sites");
-        spec.sites().forEach(s -> sites.add(s.key()));
-        n.put("faults", spec.faults());
-        return n.toString();
-    }
-
-    private static void writeCohortSpec(Path file, CohortSpec spec) throws IOException {
-        try (AtomicFile f = AtomicFile.create(file)) {
-            f.stream().write((specJson(spec) + "\n").getBytes(StandardCharsets.UTF_8));
-            f.commit();
-        }
-    }
-
-    /** Reads a stored spec back; compared as a {@link CohortSpec}, not as text, so formatting does not matter. */
-    static CohortSpec readCohortSpec(Path file) throws IOException {
-        JsonNode n;
-        try {
-            n = JSON.readTree(file.toFile());
-        } catch (JsonProcessingException e) {
-            throw new HypnosFormatException(file, "(root)", e.getOriginalMessage(), "not valid JSON; delete the cohort folder to regenerate it", e);
-        }
-        if (n == null || !n.isObject()) {
-            throw new HypnosFormatException(file, "(root)", n == null ? "empty" : n.getNodeType(),
-                    "not a JSON object; delete the cohort folder to regenerate it");
-        }
-        for (String field : List.of("subjects", "hours", "seed", "sites", "faults")) {
-            if (!n.has(field)) {
-                throw new HypnosFormatException(file, field, "missing", "cohort spec incomplete; delete the cohort folder to regenerate it");
-            }
-        }
-        List<Site> sites = new ArrayList<>();
-        for (JsonNode s : n.get("sites")) {
-            try {
-                sites.add(Site.fromKey(s.asText()));
-            } catch (IllegalArgumentException e) {
-                throw new HypnosFormatException(file, "sites", s.asText(), e.getMessage(), e);
-            }
-        }
-        try {
-            return new CohortSpec(n.get("subjects").asInt(), n.get("hours").asDouble(), n.get("seed").asLong(), sites,
-                    n.get("faults").asBoolean());
-        } catch (IllegalArgumentException e) {
-            throw new HypnosFormatException(file, "(root)", n.toString(), e.getMessage(), e);
-        }
     }
 
     /**

@@ -99,8 +99,8 @@ class PipelineStepsTest {
     void aCohortIsReusedOnlyWithTheSpecItWasGeneratedWith() throws IOException {
         Path cohortDir = dir.resolve("cohort");
         PipelineSteps.cohort(cohortDir, spec(4, 3), out);
-        Path stored = cohortDir.resolve(PipelineSteps.COHORT_SPEC_FILE);
-        assertEquals(spec(4, 3), PipelineSteps.readCohortSpec(stored));
+        Path stored = cohortDir.resolve(CohortSpecFile.NAME);
+        assertEquals(spec(4, 3), CohortSpecFile.read(stored));
 
         console.getBuffer().setLength(0);
         PipelineSteps.cohort(cohortDir, spec(4, 3), out);
@@ -109,8 +109,8 @@ class PipelineStepsTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> PipelineSteps.cohort(cohortDir, spec(5, 3), out));
         assertTrue(e.getMessage().contains(cohortDir.toString()), e.getMessage());
-        assertTrue(e.getMessage().contains(PipelineSteps.specJson(spec(4, 3))), e.getMessage());
-        assertTrue(e.getMessage().contains(PipelineSteps.specJson(spec(5, 3))), e.getMessage());
+        assertTrue(e.getMessage().contains(CohortSpecFile.json(spec(4, 3))), e.getMessage());
+        assertTrue(e.getMessage().contains(CohortSpecFile.json(spec(5, 3))), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> PipelineSteps.cohort(cohortDir, spec(4, 4), out));
 
         // A cohort generated before specs were stored is reused unchecked, and says so.
